@@ -1,0 +1,206 @@
+package dev.weft;
+
+import dev.weft.core.Backend;
+import dev.weft.core.BackendConfig;
+import dev.weft.core.Backends;
+import dev.weft.core.BufferPool;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The entry point of weft: one completion port (Windows) or set of rings (Linux), the threads
+ * that dequeue its completions, and a pool of native buffers.
+ *
+ * <p>Open one runtime per process and share it; its listeners and connections are meant to be
+ * used from virtual threads, one thread per connection:
+ *
+ * <pre>{@code
+ * try (WeftRuntime weft = WeftRuntime.open();
+ *      TcpListener listener = weft.listen(new InetSocketAddress(9000))) {
+ *     while (true) {
+ *         TcpConnection conn = listener.accept();
+ *         Thread.startVirtualThread(() -> echo(conn));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Closing the runtime closes every listener and connection it made: threads blocked in them
+ * wake with a {@link java.net.SocketException}, and native memory is freed once the kernel has
+ * reported every outstanding operation.
+ */
+public final class WeftRuntime implements AutoCloseable {
+    /** Default backlog of {@link #listen(SocketAddress)}. */
+    public static final int DEFAULT_BACKLOG = 1024;
+
+    private final Backend backend;
+    private final BufferPool buffers = new BufferPool();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private WeftRuntime(Backend backend) {
+        this.backend = backend;
+    }
+
+    /** Opens a runtime with the backend for this OS and default settings. */
+    public static WeftRuntime open() throws IOException {
+        return builder().open();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The backend in use: "iocp" or "io_uring". */
+    public String backendName() {
+        return backend.name();
+    }
+
+    /**
+     * Binds a listener to {@code local} with the default backlog. A port of 0 picks a free
+     * port; see {@link TcpListener#localAddress()}.
+     */
+    public TcpListener listen(SocketAddress local) throws IOException {
+        return listen(local, DEFAULT_BACKLOG);
+    }
+
+    /**
+     * Binds a listener to {@code local}.
+     *
+     * @param backlog pending connections the OS may queue; values below 1 mean the default
+     * @throws java.net.BindException if the address is in use or not local
+     */
+    public TcpListener listen(SocketAddress local, int backlog) throws IOException {
+        InetSocketAddress address = Addresses.checkResolved(local, "local");
+        ensureOpen();
+        int effectiveBacklog = backlog < 1 ? DEFAULT_BACKLOG : backlog;
+        return new TcpListener(this, backend.listen(address, effectiveBacklog));
+    }
+
+    /** Connects to {@code remote}, waiting as long as the OS does. */
+    public TcpConnection connect(SocketAddress remote) throws IOException {
+        return connect(remote, Duration.ZERO);
+    }
+
+    /**
+     * Connects to {@code remote}.
+     *
+     * @param timeout {@link Duration#ZERO} for none
+     * @throws java.net.SocketTimeoutException if the timeout passes first
+     * @throws java.net.ConnectException       if the connection is refused
+     * @throws java.net.UnknownHostException   if {@code remote} is unresolved
+     */
+    public TcpConnection connect(SocketAddress remote, Duration timeout) throws IOException {
+        InetSocketAddress address = Addresses.checkResolved(remote, "remote");
+        if (address.getPort() == 0) {
+            throw new IllegalArgumentException("remote port must not be 0: " + address);
+        }
+        long timeoutNanos = Timeouts.toNanos(timeout);
+        ensureOpen();
+        var socket = backend.openStream(address);
+        socket.connect(address, timeoutNanos);
+        return new TcpConnection(this, socket);
+    }
+
+    /** Convenience for {@code connect(new InetSocketAddress(host, port))}. */
+    public TcpConnection connect(InetAddress host, int port) throws IOException {
+        Objects.requireNonNull(host, "host");
+        return connect(new InetSocketAddress(host, Addresses.checkPort(port)));
+    }
+
+    BufferPool buffers() {
+        return buffers;
+    }
+
+    /** Open listeners and connections, plus closed ones still waiting for the kernel. */
+    public int openHandles() {
+        return backend.liveHandles().count();
+    }
+
+    /** Native bytes held by the buffer pool. */
+    public long pooledNativeBytes() {
+        return buffers.allocatedBytes();
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed.get()) {
+            throw new IOException("weft runtime is closed");
+        }
+    }
+
+    /**
+     * Closes every listener and connection of this runtime, waits for the kernel to report their
+     * outstanding operations, stops the completion threads and frees native memory. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                backend.close();
+            } finally {
+                buffers.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WeftRuntime[" + backend.name() + (closed.get() ? ", closed]" : "]");
+    }
+
+    /** Settings for {@link WeftRuntime#open()}. */
+    public static final class Builder {
+        private String backend = Backends.defaultName();
+        private int completionThreads = BackendConfig.defaults().completionThreads();
+        private int queueDepth = BackendConfig.defaults().queueDepth();
+        private int acceptsPosted = BackendConfig.defaults().acceptsPosted();
+
+        private Builder() {
+        }
+
+        /** "iocp" or "io_uring"; the default is the OS's own (or the weft.backend property). */
+        public Builder backend(String name) {
+            this.backend = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Threads that dequeue completions (default 1). */
+        public Builder completionThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("completionThreads must be at least 1: " + threads);
+            }
+            this.completionThreads = threads;
+            return this;
+        }
+
+        /** Ring entries (io_uring) or completions dequeued per call (IOCP). */
+        public Builder queueDepth(int entries) {
+            if (entries < 1) {
+                throw new IllegalArgumentException("queueDepth must be at least 1: " + entries);
+            }
+            this.queueDepth = entries;
+            return this;
+        }
+
+        /** Accept operations each listener keeps posted to the kernel. */
+        public Builder acceptsPosted(int accepts) {
+            if (accepts < 1) {
+                throw new IllegalArgumentException("acceptsPosted must be at least 1: " + accepts);
+            }
+            this.acceptsPosted = accepts;
+            return this;
+        }
+
+        public WeftRuntime open() throws IOException {
+            var config = new BackendConfig(completionThreads, queueDepth, acceptsPosted);
+            return new WeftRuntime(Backends.open(backend, config));
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.weft.core;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * The service provider interface an OS backend implements: it creates sockets whose operations
+ * complete through its completion port or ring, and it runs the completion threads.
+ *
+ * <p>Implementations: {@code dev.weft.iocp.IocpBackend} (Windows) and
+ * {@code dev.weft.uring.IoUringBackend} (Linux). {@link Backends} picks one.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** A short name users see, e.g. "io_uring" or "iocp". */
+    String name();
+
+    /** Creates a socket bound to {@code local} and listening, with accepts already posted. */
+    NativeListener listen(InetSocketAddress local, int backlog) throws IOException;
+
+    /** Creates an unconnected stream socket of the family of {@code remote}, ready for connect. */
+    NativeSocket openStream(InetSocketAddress remote) throws IOException;
+
+    /** Handles not yet released (open sockets, plus closed ones still waiting for completions). */
+    LiveHandles liveHandles();
+
+    /**
+     * Closes every socket (waking every waiter with an exception), waits for the outstanding
+     * completions, stops the completion threads and frees all native memory. Idempotent.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,97 @@
+package dev.weft.core;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Native buffers that stay put while the kernel uses them, for callers whose data lives on the
+ * Java heap (arrays, heap ByteBuffers). Buffers come in power-of-two sizes from
+ * {@link #MIN_SIZE} to {@link #MAX_SIZE}; released buffers are kept for reuse, so the memory
+ * held is the peak in use at once, and it is all freed by {@link #close()}.
+ *
+ * <p>A buffer handed to the kernel must not be released before that operation's completion
+ * has been consumed; {@link NativeSocket}'s blocking operations guarantee that for their callers.
+ */
+public final class BufferPool implements AutoCloseable {
+    public static final int MIN_SIZE = 1 << 10;
+    public static final int MAX_SIZE = 1 << 16;
+    private static final int MIN_SHIFT = 10;
+    private static final int CLASSES = 7;
+
+    private final Arena arena = Arena.ofShared();
+    @SuppressWarnings("unchecked")
+    private final ConcurrentLinkedQueue<MemorySegment>[] free = new ConcurrentLinkedQueue[CLASSES];
+    private final AtomicLong allocatedBytes = new AtomicLong();
+    private final AtomicLong inUse = new AtomicLong();
+    private volatile boolean closed;
+
+    public BufferPool() {
+        for (int i = 0; i < CLASSES; i++) {
+            free[i] = new ConcurrentLinkedQueue<>();
+        }
+    }
+
+    /**
+     * A native buffer of at least {@code minBytes} (at most {@link #MAX_SIZE}); its size is a
+     * power of two.
+     */
+    public MemorySegment acquire(int minBytes) {
+        if (minBytes < 0 || minBytes > MAX_SIZE) {
+            throw new IllegalArgumentException("buffer size out of range: " + minBytes);
+        }
+        if (closed) {
+            throw new IllegalStateException("buffer pool closed");
+        }
+        int sizeClass = sizeClass(minBytes);
+        MemorySegment segment = free[sizeClass].poll();
+        if (segment == null) {
+            long size = (long) MIN_SIZE << sizeClass;
+            segment = arena.allocate(size, 64);
+            allocatedBytes.addAndGet(size);
+        }
+        inUse.incrementAndGet();
+        return segment;
+    }
+
+    /** Returns a buffer taken with {@link #acquire}. */
+    public void release(MemorySegment segment) {
+        Objects.requireNonNull(segment, "segment");
+        inUse.decrementAndGet();
+        if (!closed) {
+            free[sizeClass((int) segment.byteSize())].offer(segment);
+        }
+    }
+
+    private static int sizeClass(int bytes) {
+        if (bytes <= MIN_SIZE) {
+            return 0;
+        }
+        int shift = 32 - Integer.numberOfLeadingZeros(bytes - 1); // ceil(log2(bytes))
+        return shift - MIN_SHIFT;
+    }
+
+    /** Native bytes this pool has allocated (in use or kept for reuse). */
+    public long allocatedBytes() {
+        return allocatedBytes.get();
+    }
+
+    /** Buffers acquired and not yet released. */
+    public long buffersInUse() {
+        return inUse.get();
+    }
+
+    /**
+     * Frees all native memory. Call only when no buffer can still be in a kernel operation,
+     * i.e. after the backend has closed.
+     */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            arena.close();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.weft.core;
+
+import dev.weft.core.PendingOp.Wake;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+
+/**
+ * A stream socket with blocking operations built from one kernel operation each.
+ *
+ * <p>This class holds the logic every backend shares: arm an op, let the backend submit it,
+ * park, and turn the completion into a result or an exception, including timeouts, interrupts
+ * and closes that race with the completion. A backend subclass supplies only how an operation
+ * is started and cancelled on its OS ({@code startRecv}, {@code startSend}, ...), and it reports
+ * each completion through {@link PendingOp#complete} or {@link PendingOp#fail}.
+ *
+ * <p>Threading: one reader and one writer may run at once (the read op and the write op are
+ * separate); callers serialize readers among themselves and writers among themselves.
+ */
+public abstract class NativeSocket extends NativeHandle {
+    private final PendingOp readOp;
+    private final PendingOp writeOp;
+
+    protected NativeSocket(LiveHandles live, PendingOp readOp, PendingOp writeOp) {
+        super(live);
+        this.readOp = readOp;
+        this.writeOp = writeOp;
+    }
+
+    /**
+     * Receives at least one byte into {@code dst}.
+     *
+     * @param dst           native memory, kept alive by the caller until this returns
+     * @param timeoutNanos  0 for none
+     * @return bytes received, or -1 at end of stream
+     * @throws SocketTimeoutException on timeout; the socket stays usable and no byte is lost
+     */
+    public final int read(MemorySegment dst, long timeoutNanos) throws IOException {
+        long received = run(readOp, Kind.RECV, dst, null, timeoutNanos);
+        return received == 0 ? -1 : (int) received;
+    }
+
+    /** Sends every byte of {@code src}, reissuing the send after each partial completion. */
+    public final void writeFully(MemorySegment src) throws IOException {
+        long offset = 0;
+        long size = src.byteSize();
+        while (offset < size) {
+            long sent = run(writeOp, Kind.SEND, src.asSlice(offset), null, 0);
+            if (sent <= 0) {
+                throw new SocketException("send completed with " + sent + " bytes");
+            }
+            offset += sent;
+        }
+    }
+
+    /**
+     * Connects to {@code remote}. On timeout or interrupt the socket is closed, as
+     * java.net.Socket does.
+     */
+    public final void connect(InetSocketAddress remote, long timeoutNanos) throws IOException {
+        try {
+            run(writeOp, Kind.CONNECT, null, remote, timeoutNanos);
+            connected();
+        } catch (SocketTimeoutException e) {
+            close();
+            throw new SocketTimeoutException("Connect timed out: " + remote);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private enum Kind { RECV, SEND, CONNECT }
+
+    private long run(PendingOp op, Kind kind, MemorySegment buffer, InetSocketAddress remote,
+                     long timeoutNanos) throws IOException {
+        enter();
+        try {
+            if (Thread.currentThread().isInterrupted()) {
+                close();
+                throw new SocketException("Closed by interrupt");
+            }
+            long deadline = timeoutNanos == 0 ? 0 : deadlineAfter(timeoutNanos);
+            op.arm();
+            switch (kind) {
+                case RECV -> startRecv(op, buffer);
+                case SEND -> startSend(op, buffer);
+                case CONNECT -> startConnect(op, remote);
+            }
+            // A close that ran before the submission finished found nothing to cancel: cancel
+            // here, after the submission, so the waiter below cannot sleep forever.
+            if (isClosed() && !op.isDone()) {
+                op.markCancelRequested();
+                cancel(op);
+            }
+            Wake wake = op.await(deadline, () -> cancel(op));
+            return outcome(op, wake, kind);
+        } finally {
+            exit();
+        }
+    }
+
+    private static long deadlineAfter(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        return deadline == 0 ? 1 : deadline; // 0 means "no deadline"
+    }
+
+    private long outcome(PendingOp op, Wake wake, Kind kind) throws IOException {
+        SocketError error = op.error();
+        long value = op.value();
+        int code = op.nativeCode();
+        op.consume();
+        if (error == null) {
+            // Bytes that raced with a cancel are returned, never dropped.
+            return value;
+        }
+        if (isClosed()) {
+            throw closedException();
+        }
+        switch (wake) {
+            case TIMED_OUT -> throw new SocketTimeoutException(
+                    kind == Kind.RECV ? "Read timed out" : "Timed out");
+            case INTERRUPTED -> {
+                close();
+                throw new SocketException("Closed by interrupt");
+            }
+            case COMPLETED -> throw error.toException(code, kind.name().toLowerCase() + " on " + this);
+        }
+        throw new AssertionError(wake);
+    }
+
+    @Override
+    protected final void cancelInFlight() {
+        cancelIfInFlight(readOp);
+        cancelIfInFlight(writeOp);
+    }
+
+    private void cancelIfInFlight(PendingOp op) {
+        if (op.isInFlight()) {
+            op.markCancelRequested();
+            cancel(op);
+        }
+    }
+
+    // ---- what a backend supplies ----
+
+    /**
+     * Starts a receive into {@code dst}. Must not throw: a failure to submit is reported with
+     * {@code op.fail(...)}. The completion may be reported before this method returns.
+     * A completion of 0 bytes means the peer closed its side (end of stream).
+     */
+    protected abstract void startRecv(PendingOp op, MemorySegment dst);
+
+    /** Starts one send of {@code src}; the completion value is the bytes sent (may be fewer). */
+    protected abstract void startSend(PendingOp op, MemorySegment src);
+
+    /** Starts a connect to {@code remote}; the completion value is ignored. */
+    protected abstract void startConnect(PendingOp op, InetSocketAddress remote);
+
+    /** Runs after a successful connect (e.g. to update the socket's connect context). */
+    protected void connected() throws IOException {
+    }
+
+    /**
+     * Asks the OS to cancel {@code op} if it is still pending. Must not block and must not
+     * throw; an op that already finished simply completes as usual.
+     */
+    protected abstract void cancel(PendingOp op);
+
+    /** Shuts down the sending side (FIN); reads still work. */
+    public abstract void shutdownOutput() throws IOException;
+
+    public abstract void setOption(SocketOptionKind option, int value) throws IOException;
+
+    public abstract int getOption(SocketOptionKind option) throws IOException;
+
+    public abstract InetSocketAddress localAddress() throws IOException;
+
+    public abstract InetSocketAddress remoteAddress() throws IOException;
+}

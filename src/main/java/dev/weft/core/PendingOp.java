@@ -1,0 +1,186 @@
+package dev.weft.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One kernel operation in flight and the thread that waits for it.
+ *
+ * <p>Lifecycle: {@code IDLE -arm-> ARMED -complete/fail-> DONE -consume-> IDLE}. The thread that
+ * arms an op is its waiter; a completion thread (or the submitting thread itself, when the kernel
+ * finishes the operation at once) moves it to DONE exactly once and unparks the waiter. An op can
+ * be armed again only after its waiter consumed the previous result, so the native context a
+ * backend attaches to a subclass is never shared by two pending operations.
+ *
+ * <p>The completion may arrive before the call that submitted the operation has returned: every
+ * method here tolerates that order.
+ *
+ * <p>Threading: {@link #complete} and {@link #fail} never block and never run user code; they
+ * are safe to call from a completion thread.
+ */
+public class PendingOp {
+    private static final int IDLE = 0;
+    private static final int ARMED = 1;
+    private static final int DONE = 2;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(PendingOp.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** How a wait ended. The op is always DONE when {@link #await} returns. */
+    public enum Wake {
+        /** The completion arrived before the deadline and without an interrupt. */
+        COMPLETED,
+        /** The deadline passed: the op was cancelled and its completion then consumed. */
+        TIMED_OUT,
+        /** The waiter was interrupted: the op was cancelled and its completion then consumed. */
+        INTERRUPTED
+    }
+
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state;
+    private volatile Thread waiter;
+    private volatile boolean cancelRequested;
+    // Written before the release-store of DONE, read after the acquire-load that sees DONE.
+    private long value;
+    private SocketError error;
+    private int nativeCode;
+
+    /** Makes the calling thread this op's waiter. Call before submitting the operation. */
+    public final void arm() {
+        if (!STATE.compareAndSet(this, IDLE, ARMED)) {
+            throw new IllegalStateException("operation already in flight: " + this);
+        }
+        value = 0;
+        error = null;
+        nativeCode = 0;
+        cancelRequested = false;
+        waiter = Thread.currentThread();
+    }
+
+    /** Records a successful result (bytes transferred, a new descriptor, ...) and wakes the waiter. */
+    public final void complete(long result) {
+        finish(result, null, 0);
+    }
+
+    /**
+     * Records a failure and wakes the waiter.
+     *
+     * @param error      what went wrong, in the backend-neutral vocabulary
+     * @param nativeCode the OS error code, kept for messages
+     */
+    public final void fail(SocketError error, int nativeCode) {
+        finish(0, error, nativeCode);
+    }
+
+    private void finish(long result, SocketError failure, int code) {
+        this.value = result;
+        this.error = failure;
+        this.nativeCode = code;
+        if (!STATE.compareAndSet(this, ARMED, DONE)) {
+            // A second completion for one submission means a kernel context was shared or reused
+            // too early: report it loudly rather than corrupt another operation's result.
+            throw new IllegalStateException("completion for an op that is not in flight: " + this);
+        }
+        LockSupport.unpark(waiter);
+    }
+
+    /** True once the completion has been recorded. */
+    public final boolean isDone() {
+        return (int) STATE.getAcquire(this) == DONE;
+    }
+
+    /** True while the op is armed or done but not yet consumed. */
+    public final boolean isInFlight() {
+        return (int) STATE.getAcquire(this) == ARMED;
+    }
+
+    /** True when {@link #await} asked the backend to cancel this op. Backends use it to tell
+     *  "we cancelled it" from "the peer reset it" when the OS reports both the same way. */
+    public final boolean cancelRequested() {
+        return cancelRequested;
+    }
+
+    /** Marks the op as cancelled by weft (timeout, interrupt or close) before asking the OS. */
+    public final void markCancelRequested() {
+        cancelRequested = true;
+    }
+
+    /**
+     * Parks until the completion arrives. If {@code deadlineNanos} (a {@link System#nanoTime()}
+     * value, or 0 for none) passes or the thread is interrupted first, runs {@code canceller} once
+     * and then still waits for the op's one completion, so the native memory the kernel uses is
+     * never abandoned. The interrupt status is left as it was found.
+     */
+    public final Wake await(long deadlineNanos, Runnable canceller) {
+        Wake wake = Wake.COMPLETED;
+        while (!isDone()) {
+            if (wake == Wake.COMPLETED) {
+                if (Thread.currentThread().isInterrupted()) {
+                    wake = Wake.INTERRUPTED;
+                } else if (deadlineNanos != 0 && deadlineNanos - System.nanoTime() <= 0) {
+                    wake = Wake.TIMED_OUT;
+                }
+                if (wake != Wake.COMPLETED) {
+                    markCancelRequested();
+                    canceller.run();
+                    continue;
+                }
+                if (deadlineNanos == 0) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, deadlineNanos - System.nanoTime());
+                }
+            } else {
+                // Cancellation is asynchronous: wait for the completion, ignoring interrupts
+                // (park returns at once while the interrupt status is set, so spin politely).
+                if (Thread.currentThread().isInterrupted()) {
+                    LockSupport.parkNanos(this, 100_000);
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+        }
+        return wake;
+    }
+
+    /** Parks until the completion arrives, whatever happens; used where no cancel is possible. */
+    public final void awaitUninterruptibly() {
+        await(0, () -> { });
+    }
+
+    /** The success value; meaningful when {@link #error()} is null. */
+    public final long value() {
+        return value;
+    }
+
+    /** The failure, or null on success. */
+    public final SocketError error() {
+        return error;
+    }
+
+    /** The OS error code of the failure (errno or Win32/WSA code), 0 on success. */
+    public final int nativeCode() {
+        return nativeCode;
+    }
+
+    /** Returns the op to IDLE so it can be armed again. Call after reading the result. */
+    public final void consume() {
+        if (!STATE.compareAndSet(this, DONE, IDLE)) {
+            throw new IllegalStateException("consume of an op that is not done: " + this);
+        }
+        waiter = null;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[state=" + (int) STATE.getVolatile(this) + "]";
+    }
+}
