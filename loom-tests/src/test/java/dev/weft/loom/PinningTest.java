@@ -1,0 +1,125 @@
+package dev.weft.loom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.TcpConnection;
+import dev.weft.TcpListener;
+import dev.weft.WeftRuntime;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A virtual thread that parks while pinned to its carrier defeats the point of weft. JFR
+ * records every pinned park (threshold 0 here); none may come from weft's code paths while
+ * many connections echo, time out and close.
+ */
+@Timeout(120)
+class PinningTest {
+
+    @Test
+    void noVirtualThreadIsPinnedInWeftCode() throws Exception {
+        Path dump = Files.createTempFile("weft-pinning", ".jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("jdk.VirtualThreadPinned").withThreshold(java.time.Duration.ZERO).withStackTrace();
+            recording.start();
+            exerciseBlockingPaths();
+            recording.stop();
+            recording.dump(dump);
+        }
+
+        List<String> pinnedInWeft = new ArrayList<>();
+        int pinnedEvents = 0;
+        for (RecordedEvent event : RecordingFile.readAllEvents(dump)) {
+            if (!event.getEventType().getName().equals("jdk.VirtualThreadPinned")) {
+                continue;
+            }
+            pinnedEvents++;
+            if (event.getStackTrace() == null) {
+                continue;
+            }
+            for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+                String type = frame.getMethod().getType().getName();
+                if (type.startsWith("dev.weft.") && !type.startsWith("dev.weft.loom.")) {
+                    pinnedInWeft.add(type + "." + frame.getMethod().getName());
+                    break;
+                }
+            }
+        }
+        Files.deleteIfExists(dump);
+        assertThat(pinnedInWeft).as("pinned parks in weft code (%d pinned events in all)", pinnedEvents).isEmpty();
+    }
+
+    /** Echo, read timeouts and closes from 200 virtual threads. */
+    private static void exerciseBlockingPaths() throws Exception {
+        try (WeftRuntime weft = WeftRuntime.open();
+             TcpListener listener = weft.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            int connections = 200;
+            CountDownLatch served = new CountDownLatch(connections);
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < connections; i++) {
+                    try {
+                        TcpConnection conn = listener.accept();
+                        Thread.ofVirtual().start(() -> {
+                            byte[] buf = new byte[256];
+                            try (conn) {
+                                int n;
+                                while ((n = conn.read(buf, 0, buf.length)) > 0) {
+                                    conn.write(buf, 0, n);
+                                }
+                            } catch (Exception ignored) {
+                                // client closed
+                            } finally {
+                                served.countDown();
+                            }
+                        });
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < connections; c++) {
+                clients.add(Thread.ofVirtual().start(() -> {
+                    try (TcpConnection conn = weft.connect(listener.localAddress())) {
+                        byte[] out = new byte[64];
+                        byte[] in = new byte[64];
+                        for (int i = 0; i < 50; i++) {
+                            conn.write(out, 0, out.length);
+                            int got = 0;
+                            while (got < in.length) {
+                                got += conn.read(in, got, in.length - got);
+                            }
+                        }
+                        conn.setReadTimeout(java.time.Duration.ofMillis(5));
+                        try {
+                            conn.read(in, 0, in.length);
+                        } catch (java.net.SocketTimeoutException expected) {
+                            // the timeout path parks and cancels too
+                        }
+                    } catch (Exception e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (Thread client : clients) {
+                client.join();
+            }
+            assertThat(failures).isEmpty();
+            assertThat(served.await(60, TimeUnit.SECONDS)).isTrue();
+            acceptor.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.weft.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.Test;
+
+class BufferPoolTest {
+
+    @Test
+    void sizesAreRoundedUpToPowersOfTwo() {
+        try (BufferPool pool = new BufferPool()) {
+            assertThat(pool.acquire(0).byteSize()).isEqualTo(1024);
+            assertThat(pool.acquire(1025).byteSize()).isEqualTo(2048);
+            assertThat(pool.acquire(65536).byteSize()).isEqualTo(65536);
+            assertThat(pool.acquire(1).isNative()).isTrue();
+        }
+    }
+
+    @Test
+    void releasedBuffersAreReusedSoMemoryIsThePeakInUse() {
+        try (BufferPool pool = new BufferPool()) {
+            MemorySegment first = pool.acquire(4096);
+            pool.release(first);
+            MemorySegment second = pool.acquire(3000);
+
+            assertThat(second.address()).isEqualTo(first.address());
+            assertThat(pool.allocatedBytes()).isEqualTo(4096);
+            assertThat(pool.buffersInUse()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void outOfRangeSizesAreRejected() {
+        try (BufferPool pool = new BufferPool()) {
+            assertThatThrownBy(() -> pool.acquire(BufferPool.MAX_SIZE + 1))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> pool.acquire(-1)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void closeFreesEverything() {
+        BufferPool pool = new BufferPool();
+        MemorySegment segment = pool.acquire(10);
+        pool.close();
+
+        assertThat(segment.scope().isAlive()).isFalse();
+        assertThatThrownBy(() -> pool.acquire(10)).isInstanceOf(IllegalStateException.class);
+    }
+}

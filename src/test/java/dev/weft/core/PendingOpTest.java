@@ -1,0 +1,138 @@
+package dev.weft.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.core.PendingOp.Wake;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The op state machine on its own: the rules every backend relies on. */
+@Timeout(30)
+class PendingOpTest {
+
+    @Test
+    void completionBeforeAwaitIsNotLost() {
+        PendingOp op = new PendingOp();
+        op.arm();
+        op.complete(42); // the kernel finished before the submitter got to park
+
+        assertThat(op.await(0, () -> { throw new AssertionError("no cancel expected"); }))
+                .isEqualTo(Wake.COMPLETED);
+        assertThat(op.value()).isEqualTo(42);
+        assertThat(op.error()).isNull();
+    }
+
+    @Test
+    void secondCompletionIsRejectedLoudly() {
+        PendingOp op = new PendingOp();
+        op.arm();
+        op.complete(1);
+
+        assertThatThrownBy(() -> op.complete(2)).isInstanceOf(IllegalStateException.class);
+        assertThat(op.value()).isEqualTo(2).as("value is overwritten only by the rejected call");
+    }
+
+    @Test
+    void cannotArmWhileInFlight() {
+        PendingOp op = new PendingOp();
+        op.arm();
+
+        assertThatThrownBy(op::arm).isInstanceOf(IllegalStateException.class);
+        op.complete(0);
+        op.consume();
+        op.arm(); // reusable only after its completion was consumed
+        assertThat(op.isInFlight()).isTrue();
+    }
+
+    @Test
+    void completionFromAnotherThreadWakesTheWaiter() throws Exception {
+        PendingOp op = new PendingOp();
+        CompletableFuture<Wake> woke = new CompletableFuture<>();
+        CountDownLatch armed = new CountDownLatch(1);
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            op.arm();
+            armed.countDown();
+            woke.complete(op.await(0, () -> { }));
+        });
+        armed.await();
+        awaitParked(waiter);
+        op.complete(7);
+
+        assertThat(woke.get(10, TimeUnit.SECONDS)).isEqualTo(Wake.COMPLETED);
+        assertThat(op.value()).isEqualTo(7);
+    }
+
+    @Test
+    void timeoutCancelsThenStillWaitsForTheCompletion() throws Exception {
+        PendingOp op = new PendingOp();
+        AtomicInteger cancels = new AtomicInteger();
+        op.arm();
+        // The "kernel" reports the cancelled op only some time after the cancel request.
+        Runnable canceller = () -> {
+            cancels.incrementAndGet();
+            Thread.ofPlatform().start(() -> {
+                sleepQuietly(50);
+                op.fail(SocketError.CANCELLED, 125);
+            });
+        };
+
+        Wake wake = op.await(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20), canceller);
+
+        assertThat(wake).isEqualTo(Wake.TIMED_OUT);
+        assertThat(op.isDone()).as("await returns only after the completion").isTrue();
+        assertThat(op.error()).isEqualTo(SocketError.CANCELLED);
+        assertThat(op.cancelRequested()).isTrue();
+        assertThat(cancels).hasValue(1);
+    }
+
+    @Test
+    void dataThatRacesWithTheCancelIsKept() {
+        PendingOp op = new PendingOp();
+        op.arm();
+        // Cancel arrives too late: the operation had already received bytes.
+        Wake wake = op.await(System.nanoTime(), () -> op.complete(5));
+
+        assertThat(wake).isEqualTo(Wake.TIMED_OUT);
+        assertThat(op.error()).isNull();
+        assertThat(op.value()).isEqualTo(5);
+    }
+
+    @Test
+    void interruptCancelsAndKeepsTheInterruptStatus() throws Exception {
+        PendingOp op = new PendingOp();
+        CompletableFuture<Wake> woke = new CompletableFuture<>();
+        CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
+        CountDownLatch armed = new CountDownLatch(1);
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            op.arm();
+            armed.countDown();
+            woke.complete(op.await(0, () -> Thread.ofPlatform().start(() -> op.fail(SocketError.CANCELLED, 0))));
+            stillInterrupted.complete(Thread.currentThread().isInterrupted());
+        });
+        armed.await();
+        awaitParked(waiter);
+        waiter.interrupt();
+
+        assertThat(woke.get(10, TimeUnit.SECONDS)).isEqualTo(Wake.INTERRUPTED);
+        assertThat(stillInterrupted.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    static void awaitParked(Thread thread) throws InterruptedException {
+        while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING) {
+            Thread.sleep(1);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
