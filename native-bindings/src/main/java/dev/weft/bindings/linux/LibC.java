@@ -1,0 +1,231 @@
+package dev.weft.bindings.linux;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * glibc functions weft calls, in the shape jextract generates: one static method handle per
+ * function and a thin invoker. Every function captures {@code errno} into a segment of
+ * {@link #CAPTURE_STATE_LAYOUT} passed as the first argument, read it back with {@link #errno}.
+ *
+ * <p>The io_uring system calls have no glibc wrapper; they go through the variadic
+ * {@code long syscall(long number, ...)} with every variadic argument passed as a {@code long}
+ * or a pointer, because glibc reads them back with {@code va_arg(ap, long)}.
+ */
+public final class LibC {
+    private LibC() { }
+
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    /** Layout of the segment the errno capture writes into. */
+    public static final StructLayout CAPTURE_STATE_LAYOUT = Linker.Option.captureStateLayout();
+
+    private static final VarHandle errno$VH = CAPTURE_STATE_LAYOUT.varHandle(groupElement("errno"));
+
+    /** The errno captured by the last call that was given {@code captureState}. */
+    public static int errno(MemorySegment captureState) {
+        return (int) errno$VH.get(captureState, 0L);
+    }
+
+    private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... extra) {
+        MemorySegment symbol = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
+        Linker.Option[] options = new Linker.Option[extra.length + 1];
+        options[0] = Linker.Option.captureCallState("errno");
+        System.arraycopy(extra, 0, options, 1, extra.length);
+        return LINKER.downcallHandle(symbol, fd, options);
+    }
+
+    private static AssertionError unexpected(Throwable t) {
+        return new AssertionError("should not reach here", t);
+    }
+
+    // ---- long syscall(long number, ...) shaped for the io_uring calls ----
+
+    private static final MethodHandle io_uring_setup$MH = downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(1));
+
+    private static final MethodHandle io_uring_enter$MH = downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                    ADDRESS, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
+
+    private static final MethodHandle io_uring_register$MH = downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
+
+    /** {@code syscall(SYS_io_uring_setup, entries, params)}. */
+    public static long io_uring_setup(MemorySegment captureState, long entries, MemorySegment params) {
+        try {
+            return (long) io_uring_setup$MH.invokeExact(captureState, Syscall.SYS_io_uring_setup,
+                    entries, params);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code syscall(SYS_io_uring_enter, fd, to_submit, min_complete, flags, sig, sigsz)}. */
+    public static long io_uring_enter(MemorySegment captureState, long fd, long to_submit,
+                                      long min_complete, long flags, MemorySegment sig, long sigsz) {
+        try {
+            return (long) io_uring_enter$MH.invokeExact(captureState, Syscall.SYS_io_uring_enter,
+                    fd, to_submit, min_complete, flags, sig, sigsz);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code syscall(SYS_io_uring_register, fd, opcode, arg, nr_args)}. */
+    public static long io_uring_register(MemorySegment captureState, long fd, long opcode,
+                                         MemorySegment arg, long nr_args) {
+        try {
+            return (long) io_uring_register$MH.invokeExact(captureState,
+                    Syscall.SYS_io_uring_register, fd, opcode, arg, nr_args);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- <sys/mman.h> ----
+
+    private static final MethodHandle mmap$MH = downcall("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+
+    private static final MethodHandle munmap$MH = downcall("munmap",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+
+    /** {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)}. */
+    public static MemorySegment mmap(MemorySegment captureState, MemorySegment addr, long length,
+                                     int prot, int flags, int fd, long offset) {
+        try {
+            return (MemorySegment) mmap$MH.invokeExact(captureState, addr, length, prot, flags, fd, offset);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code int munmap(void *addr, size_t length)}. */
+    public static int munmap(MemorySegment captureState, MemorySegment addr, long length) {
+        try {
+            return (int) munmap$MH.invokeExact(captureState, addr, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- <sys/socket.h>, <unistd.h> ----
+
+    private static final MethodHandle socket$MH = downcall("socket",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle bind$MH = downcall("bind",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle listen$MH = downcall("listen",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle setsockopt$MH = downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle getsockopt$MH = downcall("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle getsockname$MH = downcall("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle getpeername$MH = downcall("getpeername",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle shutdown$MH = downcall("shutdown",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle close$MH = downcall("close",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    /** {@code int socket(int domain, int type, int protocol)}. */
+    public static int socket(MemorySegment captureState, int domain, int type, int protocol) {
+        try {
+            return (int) socket$MH.invokeExact(captureState, domain, type, protocol);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen)}. */
+    public static int bind(MemorySegment captureState, int sockfd, MemorySegment addr, int addrlen) {
+        try {
+            return (int) bind$MH.invokeExact(captureState, sockfd, addr, addrlen);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code int listen(int sockfd, int backlog)}. */
+    public static int listen(MemorySegment captureState, int sockfd, int backlog) {
+        try {
+            return (int) listen$MH.invokeExact(captureState, sockfd, backlog);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code int setsockopt(int fd, int level, int optname, const void *optval, socklen_t optlen)}. */
+    public static int setsockopt(MemorySegment captureState, int fd, int level, int optname,
+                                 MemorySegment optval, int optlen) {
+        try {
+            return (int) setsockopt$MH.invokeExact(captureState, fd, level, optname, optval, optlen);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)}. */
+    public static int getsockopt(MemorySegment captureState, int fd, int level, int optname,
+                                 MemorySegment optval, MemorySegment optlen) {
+        try {
+            return (int) getsockopt$MH.invokeExact(captureState, fd, level, optname, optval, optlen);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code int getsockname(int fd, struct sockaddr *addr, socklen_t *addrlen)}. */
+    public static int getsockname(MemorySegment captureState, int fd, MemorySegment addr,
+                                  MemorySegment addrlen) {
+        try {
+            return (int) getsockname$MH.invokeExact(captureState, fd, addr, addrlen);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code int getpeername(int fd, struct sockaddr *addr, socklen_t *addrlen)}. */
+    public static int getpeername(MemorySegment captureState, int fd, MemorySegment addr,
+                                  MemorySegment addrlen) {
+        try {
+            return (int) getpeername$MH.invokeExact(captureState, fd, addr, addrlen);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code int shutdown(int fd, int how)}. */
+    public static int shutdown(MemorySegment captureState, int fd, int how) {
+        try {
+            return (int) shutdown$MH.invokeExact(captureState, fd, how);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code int close(int fd)}. */
+    public static int close(MemorySegment captureState, int fd) {
+        try {
+            return (int) close$MH.invokeExact(captureState, fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.weft.uring;
+
+import dev.weft.bindings.linux.IoCqringOffsets;
+import dev.weft.bindings.linux.IoUringCqe;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The completion queue ring shared with the kernel: the kernel writes CQEs and moves the tail,
+ * weft reads them straight from memory and moves the head, once per batch.
+ *
+ * <p>Single consumer: only the ring's completion thread calls {@link #reap}.
+ */
+final class CompletionQueue {
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final long CQE_SIZE = IoUringCqe.sizeof();
+    private static final long USER_DATA = IoUringCqe.layout().byteOffset(groupElement("user_data"));
+    private static final long RES = IoUringCqe.layout().byteOffset(groupElement("res"));
+    private static final long FLAGS = IoUringCqe.layout().byteOffset(groupElement("flags"));
+
+    /** Receives one CQE's fields. */
+    interface Handler {
+        void handle(long userData, int res, int flags);
+    }
+
+    private final MemorySegment ring;
+    private final long headOffset;
+    private final long tailOffset;
+    private final long cqesOffset;
+    private final long overflowOffset;
+    private final int mask;
+
+    CompletionQueue(MemorySegment ring, MemorySegment offsets) {
+        this.ring = ring;
+        this.headOffset = IoCqringOffsets.head(offsets);
+        this.tailOffset = IoCqringOffsets.tail(offsets);
+        this.cqesOffset = IoCqringOffsets.cqes(offsets);
+        this.overflowOffset = IoCqringOffsets.overflow(offsets);
+        this.mask = ring.get(JAVA_INT, IoCqringOffsets.ring_mask(offsets));
+    }
+
+    /** True when at least one CQE is waiting. */
+    boolean ready() {
+        return (int) INT.getAcquire(ring, tailOffset) != (int) INT.get(ring, headOffset);
+    }
+
+    /**
+     * Hands every CQE now in the ring to {@code handler}, then frees their slots with one
+     * release store of the head.
+     *
+     * @return the number of CQEs reaped
+     */
+    int reap(Handler handler) {
+        int head = (int) INT.get(ring, headOffset);
+        int tail = (int) INT.getAcquire(ring, tailOffset);
+        for (int i = head; i != tail; i++) {
+            long at = cqesOffset + (i & mask) * CQE_SIZE;
+            long userData = ring.get(JAVA_LONG, at + USER_DATA);
+            int res = ring.get(JAVA_INT, at + RES);
+            int flags = ring.get(JAVA_INT, at + FLAGS);
+            handler.handle(userData, res, flags);
+        }
+        INT.setRelease(ring, headOffset, tail);
+        return tail - head;
+    }
+
+    /** CQEs the kernel dropped because the ring was full (0 with IORING_FEAT_NODROP). */
+    int overflow() {
+        return (int) INT.getAcquire(ring, overflowOffset);
+    }
+}

@@ -1,0 +1,247 @@
+package dev.weft.uring;
+
+import dev.weft.bindings.linux.IoCqringOffsets;
+import dev.weft.bindings.linux.IoSqringOffsets;
+import dev.weft.bindings.linux.IoUringCqe;
+import dev.weft.bindings.linux.IoUringParams;
+import dev.weft.bindings.linux.IoUringSqe;
+import dev.weft.bindings.linux.LibC;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static dev.weft.bindings.linux.Errno.EAGAIN;
+import static dev.weft.bindings.linux.Errno.EBUSY;
+import static dev.weft.bindings.linux.Errno.EINTR;
+import static dev.weft.bindings.linux.IoUring.*;
+import static dev.weft.bindings.linux.Mman.*;
+
+/**
+ * One io_uring instance: its file descriptor, the mapped SQ and CQ rings, and the table of
+ * completions its user_data values refer to.
+ *
+ * <p>Submission: any thread may submit. A lock serialises taking an SQE and publishing the
+ * tail (the SQ ring has a single producer index); the same thread then calls io_uring_enter
+ * to hand it to the kernel, still under the lock because the lock also guards the errno
+ * capture buffer. SQEs published but not consumed (io_uring_enter failed with EAGAIN/EBUSY)
+ * are picked up by the completion thread's next io_uring_enter, which always offers to submit.
+ *
+ * <p>Completion: exactly one thread ({@link CompletionThread}) reaps the CQ.
+ */
+final class Ring implements AutoCloseable {
+    private final int fd;
+    private final MemorySegment ringMemory;
+    private final long ringSize;
+    private final MemorySegment cqRingMemory; // same as ringMemory with IORING_FEAT_SINGLE_MMAP
+    private final long cqRingSize;
+    private final MemorySegment sqeMemory;
+    private final long sqeSize;
+    private final SubmissionQueue sq;
+    private final CompletionQueue cq;
+    private final OpTable ops = new OpTable();
+    private final ReentrantLock submitLock = new ReentrantLock();
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment submitErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
+    private final MemorySegment waitErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
+    private boolean closed;
+
+    private Ring(int fd, MemorySegment params) throws IOException {
+        this.fd = fd;
+        MemorySegment sqOff = IoUringParams.sq_off(params);
+        MemorySegment cqOff = IoUringParams.cq_off(params);
+        int sqEntries = IoUringParams.sq_entries(params);
+        int cqEntries = IoUringParams.cq_entries(params);
+        long sqSize = IoSqringOffsets.array(sqOff) + 4L * sqEntries;
+        long cqSize = IoCqringOffsets.cqes(cqOff) + IoUringCqe.sizeof() * cqEntries;
+        boolean single = (IoUringParams.features(params) & IORING_FEAT_SINGLE_MMAP) != 0;
+        MemorySegment sqRing = null;
+        MemorySegment cqRing = null;
+        MemorySegment sqes = null;
+        try {
+            if (single) {
+                ringSize = Math.max(sqSize, cqSize);
+                cqRingSize = ringSize;
+                sqRing = map(ringSize, IORING_OFF_SQ_RING);
+                cqRing = sqRing;
+            } else {
+                ringSize = sqSize;
+                cqRingSize = cqSize;
+                sqRing = map(sqSize, IORING_OFF_SQ_RING);
+                cqRing = map(cqSize, IORING_OFF_CQ_RING);
+            }
+            sqeSize = IoUringSqe.sizeof() * sqEntries;
+            sqes = map(sqeSize, IORING_OFF_SQES);
+        } catch (IOException e) {
+            unmap(sqRing, sqSize);
+            if (cqRing != sqRing) {
+                unmap(cqRing, cqSize);
+            }
+            throw e;
+        }
+        this.ringMemory = sqRing;
+        this.cqRingMemory = cqRing;
+        this.sqeMemory = sqes;
+        this.sq = new SubmissionQueue(sqRing, sqes, sqOff);
+        this.cq = new CompletionQueue(cqRing, cqOff);
+    }
+
+    /** Sets up a ring with at least {@code entries} SQEs (clamped to the kernel's maximum). */
+    static Ring open(int entries) throws IOException {
+        try (Arena setup = Arena.ofConfined()) {
+            MemorySegment errno = setup.allocate(LibC.CAPTURE_STATE_LAYOUT);
+            MemorySegment params = setup.allocate(IoUringParams.layout());
+            IoUringParams.flags(params, IORING_SETUP_CLAMP);
+            long fd = LibC.io_uring_setup(errno, entries, params);
+            if (fd < 0) {
+                int code = LibC.errno(errno);
+                throw new IOException("io_uring_setup failed, errno " + code
+                        + (code == 38 ? " (ENOSYS: kernel without io_uring)"
+                        : code == 1 ? " (EPERM: io_uring disabled by sysctl or seccomp)" : ""));
+            }
+            try {
+                return new Ring((int) fd, params);
+            } catch (IOException | RuntimeException e) {
+                SocketCalls.close((int) fd);
+                throw e;
+            }
+        }
+    }
+
+    private MemorySegment map(long size, long offset) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = a.allocate(LibC.CAPTURE_STATE_LAYOUT);
+            MemorySegment at = LibC.mmap(errno, MemorySegment.NULL, size, PROT_READ | PROT_WRITE,
+                    MAP_SHARED | MAP_POPULATE, fd, offset);
+            if (at.address() == -1L) {
+                throw new IOException("mmap of io_uring region failed, errno " + LibC.errno(errno));
+            }
+            return at.reinterpret(size);
+        }
+    }
+
+    private static void unmap(MemorySegment region, long size) {
+        if (region != null) {
+            try (Arena a = Arena.ofConfined()) {
+                LibC.munmap(a.allocate(LibC.CAPTURE_STATE_LAYOUT), region, size);
+            }
+        }
+    }
+
+    OpTable ops() {
+        return ops;
+    }
+
+    CompletionQueue completionQueue() {
+        return cq;
+    }
+
+    int entries() {
+        return sq.entries();
+    }
+
+    /**
+     * Submits one SQE. Fields not named are zero.
+     *
+     * @param ioprio   the ioprio field (IORING_ACCEPT_MULTISHOT for accept)
+     * @param opFlags  the op-specific flags word (msg_flags, accept_flags, cancel_flags)
+     * @return false if no SQE could be had or the kernel refused the submission outright; the
+     *         caller then fails the operation itself, no CQE will come
+     */
+    boolean submit(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
+                   long userData) {
+        submitLock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            MemorySegment sqe = sq.next();
+            if (sqe == null) {
+                // Entries still unconsumed (an earlier io_uring_enter was refused): push them now.
+                enter(sq.pending(), 0, 0);
+                sqe = sq.next();
+                if (sqe == null) {
+                    return false;
+                }
+            }
+            IoUringSqe.opcode(sqe, (byte) opcode);
+            IoUringSqe.fd(sqe, socketFd);
+            IoUringSqe.addr(sqe, addr);
+            IoUringSqe.len(sqe, len);
+            IoUringSqe.off(sqe, off);
+            IoUringSqe.ioprio(sqe, (short) ioprio);
+            IoUringSqe.rw_flags(sqe, opFlags);
+            IoUringSqe.user_data(sqe, userData);
+            sq.publish();
+            int rc = enter(sq.pending(), 0, 0);
+            // rc < 0 with EAGAIN/EBUSY: the SQE stays published and the completion thread submits
+            // it on its next io_uring_enter, so the op is still pending. Any other failure means
+            // the ring itself is broken.
+            return rc >= 0 || rc == -EAGAIN || rc == -EBUSY;
+        } finally {
+            submitLock.unlock();
+        }
+    }
+
+    /** Asks the kernel to cancel the submission {@code target} (an op's user_data). */
+    void cancel(long target) {
+        submit(IORING_OP_ASYNC_CANCEL, -1, target, 0, 0, 0, 0, UserData.withTag(target, UserData.TAG_CANCEL));
+    }
+
+    /** Posts a CQE that only wakes the completion thread. */
+    boolean wake() {
+        return submit(IORING_OP_NOP, -1, 0, 0, 0, 0, 0, UserData.TAG_WAKE);
+    }
+
+    /** io_uring_enter under the submit lock; returns the result or -errno. EINTR is retried. */
+    private int enter(int toSubmit, int minComplete, int flags) {
+        while (true) {
+            long rc = LibC.io_uring_enter(submitErrno, fd, toSubmit, minComplete, flags, MemorySegment.NULL, 0);
+            if (rc >= 0) {
+                return (int) rc;
+            }
+            int errno = LibC.errno(submitErrno);
+            if (errno != EINTR) {
+                return -errno;
+            }
+        }
+    }
+
+    /**
+     * Blocks the completion thread in the kernel until at least one CQE is ready, submitting
+     * any SQEs left behind by a refused submission on the way.
+     *
+     * @return 0, or -errno (EINTR included: the caller just loops)
+     */
+    int waitForCompletions() {
+        long rc = LibC.io_uring_enter(waitErrno, fd, sq.entries(), 1, IORING_ENTER_GETEVENTS,
+                MemorySegment.NULL, 0);
+        return rc >= 0 ? 0 : -LibC.errno(waitErrno);
+    }
+
+    /** Unmaps the rings and closes the descriptor; in-flight requests are cancelled by the kernel. */
+    @Override
+    public void close() {
+        submitLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            unmap(sqeMemory, sqeSize);
+            if (cqRingMemory != ringMemory) {
+                unmap(cqRingMemory, cqRingSize);
+            }
+            unmap(ringMemory, ringSize);
+            SocketCalls.close(fd);
+        } finally {
+            submitLock.unlock();
+        }
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return "io_uring[fd=" + fd + ", entries=" + sq.entries() + "]";
+    }
+}

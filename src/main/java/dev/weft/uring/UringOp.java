@@ -1,0 +1,74 @@
+package dev.weft.uring;
+
+import dev.weft.core.PendingOp;
+import dev.weft.core.SocketError;
+import java.lang.foreign.MemorySegment;
+
+import static dev.weft.bindings.linux.Errno.ECONNRESET;
+import static dev.weft.bindings.linux.Errno.ENOMEM;
+
+/**
+ * A socket's read or write op on io_uring: a {@link PendingOp} with a fixed slot in its ring's
+ * {@link OpTable}. Every submission gets a fresh user_data (see {@link UserData}), so a CQE
+ * identifies exactly one submission of exactly one op.
+ *
+ * <p>The memory the kernel uses (the caller's buffer, a sockaddr) is referenced from here
+ * until the CQE arrives, so it stays reachable however the waiter left.
+ */
+final class UringOp extends PendingOp implements Completion {
+    private final Ring ring;
+    private final int slot;
+    private int sequence;
+    private volatile long userData;
+    private MemorySegment inUse;
+    private volatile boolean resetSeen;
+
+    UringOp(Ring ring) {
+        this.ring = ring;
+        this.slot = ring.ops().register(this);
+    }
+
+    /** Submits one SQE for this op; if the ring takes none, fails the op so its waiter wakes. */
+    void submit(int opcode, int fd, MemorySegment memory, long addr, int len, long off, int opFlags) {
+        long ud = UserData.of(slot, ++sequence);
+        inUse = memory;
+        userData = ud;
+        if (!ring.submit(opcode, fd, addr, len, off, 0, opFlags, ud)) {
+            inUse = null;
+            fail(SocketError.NO_RESOURCES, ENOMEM);
+        }
+    }
+
+    /** Asks the kernel to cancel the current submission; its CQE still arrives as usual. */
+    void cancel() {
+        ring.cancel(userData);
+    }
+
+    @Override
+    public long userData() {
+        return userData;
+    }
+
+    @Override
+    public void onCqe(int res, int flags) {
+        inUse = null;
+        if (res >= 0) {
+            complete(res);
+        } else {
+            if (-res == ECONNRESET) {
+                resetSeen = true;
+            }
+            fail(Errors.toSocketError(-res, cancelRequested()), -res);
+        }
+    }
+
+    /** True once a submission of this op failed with ECONNRESET. */
+    boolean resetSeen() {
+        return resetSeen;
+    }
+
+    /** Gives the slot back; call only when no submission of this op is in flight. */
+    void unregister() {
+        ring.ops().unregister(slot);
+    }
+}

@@ -1,0 +1,176 @@
+package dev.weft.uring;
+
+import dev.weft.core.LiveHandles;
+import dev.weft.core.NativeSocket;
+import dev.weft.core.PendingOp;
+import dev.weft.core.SocketError;
+import dev.weft.core.SocketOptionKind;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+
+import static dev.weft.bindings.linux.Errno.EAFNOSUPPORT;
+import static dev.weft.bindings.linux.Errno.ECONNRESET;
+import static dev.weft.bindings.linux.IoUring.IORING_OP_CONNECT;
+import static dev.weft.bindings.linux.IoUring.IORING_OP_RECV;
+import static dev.weft.bindings.linux.IoUring.IORING_OP_SEND;
+import static dev.weft.bindings.linux.Socket.MSG_NOSIGNAL;
+
+/**
+ * A stream socket whose recv, send and connect are io_uring operations on one ring. The
+ * descriptor stays open until {@link #release()}, i.e. until every op on it has completed, so
+ * a reused descriptor number can never receive a stranger's completion.
+ */
+final class UringSocket extends NativeSocket {
+    private final Ring ring;
+    private final DescriptorCloser closer;
+    private final int fd;
+    private final UringOp reader;
+    private final UringOp writer;
+    /** Holds the sockaddr a connect hands to the kernel; created on first connect, freed on release. */
+    private volatile Arena connectArena;
+
+    private UringSocket(LiveHandles live, Ring ring, DescriptorCloser closer, int fd, UringOp reader,
+                        UringOp writer) {
+        super(live, reader, writer);
+        this.ring = ring;
+        this.closer = closer;
+        this.fd = fd;
+        this.reader = reader;
+        this.writer = writer;
+    }
+
+    /** Wraps an open descriptor; on failure the descriptor is closed. */
+    static UringSocket adopt(LiveHandles live, Ring ring, DescriptorCloser closer, int fd) {
+        UringOp reader = null;
+        try {
+            reader = new UringOp(ring);
+            return new UringSocket(live, ring, closer, fd, reader, new UringOp(ring));
+        } catch (RuntimeException | Error e) {
+            if (reader != null) {
+                reader.unregister();
+            }
+            SocketCalls.close(fd);
+            throw e;
+        }
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    Ring ring() {
+        return ring;
+    }
+
+    @Override
+    protected void startRecv(PendingOp op, MemorySegment dst) {
+        if (reader.resetSeen()) {
+            // Linux reports a reset once, then recv returns 0; java.net.Socket keeps reporting
+            // the reset, and an end of stream would be a lie.
+            op.fail(SocketError.CONNECTION_RESET, ECONNRESET);
+            return;
+        }
+        int len = (int) Math.min(dst.byteSize(), Integer.MAX_VALUE);
+        ((UringOp) op).submit(IORING_OP_RECV, fd, dst, dst.address(), len, 0, 0);
+    }
+
+    @Override
+    protected void startSend(PendingOp op, MemorySegment src) {
+        int len = (int) Math.min(src.byteSize(), Integer.MAX_VALUE);
+        // MSG_NOSIGNAL: a send to a reset peer must fail with EPIPE, not raise SIGPIPE.
+        ((UringOp) op).submit(IORING_OP_SEND, fd, src, src.address(), len, 0, MSG_NOSIGNAL);
+    }
+
+    @Override
+    protected void startConnect(PendingOp op, InetSocketAddress remote) {
+        MemorySegment address;
+        int length;
+        try {
+            Arena arena = connectArena;
+            if (arena == null) {
+                arena = Arena.ofShared();
+                connectArena = arena;
+            }
+            address = arena.allocate(SockaddrCodec.MAX_SIZE, 8);
+            length = SockaddrCodec.encode(remote, address);
+        } catch (IOException | RuntimeException e) {
+            op.fail(SocketError.OTHER, EAFNOSUPPORT);
+            return;
+        }
+        // For IORING_OP_CONNECT the sockaddr length travels in the off field.
+        ((UringOp) op).submit(IORING_OP_CONNECT, fd, address, address.address(), 0, length, 0);
+    }
+
+    @Override
+    protected void cancel(PendingOp op) {
+        ((UringOp) op).cancel();
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        enter();
+        try {
+            SocketCalls.shutdownOutput(fd);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void setOption(SocketOptionKind option, int value) throws IOException {
+        enter();
+        try {
+            SocketCalls.setOption(fd, option, value);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public int getOption(SocketOptionKind option) throws IOException {
+        enter(); // keeps the descriptor open (not reusable) during the call
+        try {
+            return SocketCalls.getOption(fd, option);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() throws IOException {
+        enter(); // keeps the descriptor open (not reusable) during the call
+        try {
+            return SocketCalls.localAddress(fd);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() throws IOException {
+        enter(); // keeps the descriptor open (not reusable) during the call
+        try {
+            return SocketCalls.remoteAddress(fd);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    protected void release() {
+        closer.close(fd);
+        reader.unregister();
+        writer.unregister();
+        Arena arena = connectArena;
+        if (arena != null) {
+            arena.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "UringSocket[fd=" + fd + "]";
+    }
+}
