@@ -1,0 +1,238 @@
+package dev.weft.iocp;
+
+import dev.weft.bindings.windows.CallState;
+import dev.weft.bindings.windows.Kernel32;
+import dev.weft.bindings.windows.Ws2_32;
+import dev.weft.bindings.windows.WsaData;
+import dev.weft.core.Backend;
+import dev.weft.core.BackendConfig;
+import dev.weft.core.LiveHandles;
+import dev.weft.core.NativeListener;
+import dev.weft.core.NativeSocket;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The Windows backend: one I/O completion port, {@code completionThreads} threads dequeuing it
+ * in batches, and sockets whose operations are overlapped Winsock calls (WSARecv, WSASend,
+ * AcceptEx, ConnectEx) that complete through it.
+ *
+ * <p>Every socket is created with WSA_FLAG_OVERLAPPED and associated with the port before its
+ * first operation. When the system property {@value #SKIP_PROPERTY} is true (the default), each
+ * connection is also put in FILE_SKIP_COMPLETION_PORT_ON_SUCCESS mode, so an operation that
+ * completes at once is finished by its submitter without a packet, a thread hop or a park; set it
+ * to false to measure or test the packet-only path. (Microsoft warns that the mode is unsafe with
+ * non-IFS layered service providers; weft does not detect those.)
+ *
+ * <p>Native memory: the per-operation contexts live in {@link OpTable}, allocated from this
+ * backend's arena; they are returned to the pool by a handle's release (after its last
+ * completion) and freed by {@link #close()}.
+ */
+public final class IocpBackend implements Backend {
+    /** System property: "false" turns off the skip-completion-port-on-success fast path. */
+    public static final String SKIP_PROPERTY = "weft.iocp.skipCompletionPortOnSuccess";
+    private static final long RELEASE_TIMEOUT_SECONDS = 30;
+    private static final long THREAD_STOP_TIMEOUT_MILLIS = 10_000;
+    private static final int DEFAULT_BACKLOG = 50;
+    /** GetQueuedCompletionStatusEx batch, at most; queueDepth may ask for less. */
+    private static final int MAX_BATCH = 1024;
+
+    private final BackendConfig config;
+    private final LiveHandles live = new LiveHandles();
+    private final Arena arena = Arena.ofShared();
+    private final OpTable table = new OpTable(arena);
+    private final MemorySegment port;
+    private final ExtensionFunctions functions;
+    private final boolean skipOnSuccess;
+    private final CompletionThread[] threads;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Operations the submitter finished itself (skip-on-success); for measurements and tests. */
+    private final LongAdder completedInline = new LongAdder();
+
+    public IocpBackend(BackendConfig config) throws IOException {
+        this.config = config;
+        this.skipOnSuccess = Boolean.parseBoolean(System.getProperty(SKIP_PROPERTY, "true"));
+        try (Arena temp = Arena.ofConfined()) {
+            int error = Ws2_32.WSAStartup(CallState.allocate(temp), Ws2_32.WINSOCK_VERSION, WsaData.allocate(temp));
+            if (error != 0) {
+                arena.close();
+                throw IocpErrors.exception("WSAStartup", error);
+            }
+        }
+        MemorySegment openedPort = MemorySegment.NULL;
+        try (Arena temp = Arena.ofConfined()) {
+            MemorySegment state = CallState.allocate(temp);
+            openedPort = Kernel32.CreateIoCompletionPort(state, MemorySegment.ofAddress(Kernel32.INVALID_HANDLE_VALUE),
+                    MemorySegment.NULL, 0, config.completionThreads());
+            if (openedPort.address() == 0) {
+                throw IocpErrors.exception("CreateIoCompletionPort", CallState.GetLastError(state));
+            }
+            this.functions = ExtensionFunctions.load();
+        } catch (IOException | RuntimeException e) {
+            try (Arena temp = Arena.ofConfined()) {
+                if (openedPort.address() != 0) {
+                    Kernel32.CloseHandle(CallState.allocate(temp), openedPort);
+                }
+                Ws2_32.WSACleanup(CallState.allocate(temp));
+            }
+            arena.close();
+            throw e;
+        }
+        this.port = openedPort;
+        int batch = Math.min(config.queueDepth(), MAX_BATCH);
+        threads = new CompletionThread[config.completionThreads()];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new CompletionThread("weft-iocp-" + i, port, table, batch, arena);
+        }
+        for (CompletionThread thread : threads) {
+            thread.start();
+        }
+    }
+
+    @Override
+    public String name() {
+        return "iocp";
+    }
+
+    @Override
+    public NativeListener listen(InetSocketAddress local, int backlog) throws IOException {
+        checkOpen();
+        int family = Sockaddrs.family(local);
+        long s = WinSockets.open(family);
+        InetSocketAddress bound;
+        try (Arena temp = Arena.ofConfined()) {
+            // Not SO_REUSEADDR: on Windows it lets another socket steal a bound port. Exclusive
+            // use is the safe reading of "this port is mine".
+            WinSockets.setInt(s, Ws2_32.SOL_SOCKET, Ws2_32.SO_EXCLUSIVEADDRUSE, 1);
+            WinSockets.bind(s, local);
+            WinSockets.listen(s, backlog < 1 ? DEFAULT_BACKLOG : backlog);
+            WinSockets.associate(port, s, CallState.allocate(temp));
+            bound = WinSockets.localAddress(s);
+        } catch (IOException | RuntimeException e) {
+            WinSockets.closeQuietly(s);
+            throw e;
+        }
+        IocpListener listener = new IocpListener(this, s, family, bound, config.acceptsPosted());
+        listener.start();
+        return listener;
+    }
+
+    @Override
+    public NativeSocket openStream(InetSocketAddress remote) throws IOException {
+        checkOpen();
+        int family = Sockaddrs.family(remote);
+        long s = WinSockets.open(family);
+        try (Arena temp = Arena.ofConfined()) {
+            WinSockets.bind(s, Sockaddrs.wildcard(family)); // ConnectEx needs a bound socket
+            return adopt(s, family, CallState.allocate(temp));
+        } catch (IOException | RuntimeException e) {
+            WinSockets.closeQuietly(s);
+            throw e;
+        }
+    }
+
+    /**
+     * Associates a new connection with the port, puts it in skip-on-success mode when enabled
+     * (checking that the call took effect) and wraps it. Called on a completion thread for
+     * accepted sockets: it blocks on nothing.
+     */
+    IocpSocket adopt(long s, int family, MemorySegment state) throws IOException {
+        WinSockets.associate(port, s, state);
+        boolean skip = skipOnSuccess && WinSockets.skipCompletionPortOnSuccess(s, state);
+        return IocpSocket.create(this, s, family, skip);
+    }
+
+    @Override
+    public LiveHandles liveHandles() {
+        return live;
+    }
+
+    OpTable opTable() {
+        return table;
+    }
+
+    MemorySegment acceptEx() {
+        return functions.acceptEx();
+    }
+
+    MemorySegment connectEx() {
+        return functions.connectEx();
+    }
+
+    void countInline() {
+        completedInline.increment();
+    }
+
+    /** Operations finished by their submitter without a completion packet. */
+    long completedInline() {
+        return completedInline.sum();
+    }
+
+    /** Completion packets dequeued so far, over all completion threads. */
+    long packetsDequeued() {
+        long sum = 0;
+        for (CompletionThread thread : threads) {
+            sum += thread.packets();
+        }
+        return sum;
+    }
+
+    /** Packets whose handling threw on a completion thread; must stay 0. */
+    long dispatchFailures() {
+        long sum = 0;
+        for (CompletionThread thread : threads) {
+            sum += thread.failures();
+        }
+        return sum;
+    }
+
+    /** Whether connections are put in skip-completion-port-on-success mode. */
+    boolean skipsCompletionPortOnSuccess() {
+        return skipOnSuccess;
+    }
+
+    private void checkOpen() throws IOException {
+        if (closed.get()) {
+            throw new IOException("weft iocp backend is closed");
+        }
+    }
+
+    /**
+     * Closes every socket and listener, waits until each has seen its last completion, then
+     * stops the completion threads with one wake packet each, closes the port and cleans up
+     * Winsock. If a handle is still not released after {@value #RELEASE_TIMEOUT_SECONDS}s its
+     * native memory is deliberately leaked rather than freed under a pending operation.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        live.closeAll();
+        boolean allReleased = live.awaitReleased(RELEASE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        boolean stopped = true;
+        try (Arena temp = Arena.ofConfined()) {
+            MemorySegment state = CallState.allocate(temp);
+            for (int i = 0; i < threads.length; i++) {
+                Kernel32.PostQueuedCompletionStatus(state, port, 0, CompletionThread.WAKE_KEY, MemorySegment.NULL);
+            }
+            for (CompletionThread thread : threads) {
+                thread.join(THREAD_STOP_TIMEOUT_MILLIS);
+                stopped &= !thread.isAlive();
+            }
+            Kernel32.CloseHandle(state, port);
+            Ws2_32.WSACleanup(state);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = false;
+        }
+        if (allReleased && stopped) {
+            arena.close();
+        }
+    }
+}

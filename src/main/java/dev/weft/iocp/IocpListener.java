@@ -1,0 +1,261 @@
+package dev.weft.iocp;
+
+import dev.weft.bindings.windows.CallState;
+import dev.weft.bindings.windows.Kernel32;
+import dev.weft.bindings.windows.MsWsock;
+import dev.weft.bindings.windows.SockaddrIn6;
+import dev.weft.bindings.windows.Ws2_32;
+import dev.weft.core.NativeListener;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A listening socket with several AcceptEx kept posted ({@code BackendConfig.acceptsPosted}).
+ *
+ * <p>Each completion is handled on a completion thread: SO_UPDATE_ACCEPT_CONTEXT on the new
+ * socket, association with the port, hand-over to {@link NativeListener#onAccepted}, and an
+ * immediate repost of the same AcceptOp, so the listener never runs dry. The only pause: when
+ * {@link #queueLimit} accepted connections already wait for callers, the op is parked in
+ * {@link #idle} and reposted when a caller takes one ({@link #acceptTaken}); the kernel's backlog
+ * holds further connections meanwhile.
+ *
+ * <p>Every posted AcceptEx is counted with enter()/exit(), so the listening handle is closed only
+ * after the last of them completed (close cancels them with CancelIoEx).
+ *
+ * <p>The listening socket is not put in skip-on-success mode: accept completions always come as
+ * packets, which keeps the repost on a completion thread from recursing into itself.
+ */
+final class IocpListener extends NativeListener {
+    /** AcceptEx wants room for each address plus 16 bytes; sockaddr_in6 is the larger one. */
+    private static final int ADDRESS_ROOM = (int) SockaddrIn6.sizeof() + 16;
+
+    private final IocpBackend backend;
+    private final long socket;
+    private final int family;
+    private final InetSocketAddress local;
+    private final AcceptOp[] ops;
+    private final ConcurrentLinkedQueue<AcceptOp> idle = new ConcurrentLinkedQueue<>();
+    private final int queueLimit;
+    private final Object releaseLock = new Object();
+    private boolean released;
+
+    static {
+        if (2L * ADDRESS_ROOM > OpContext.ADDRESS_CAPACITY) {
+            throw new ExceptionInInitializerError("AcceptEx output buffer does not fit the op context");
+        }
+    }
+
+    IocpListener(IocpBackend backend, long socket, int family, InetSocketAddress local, int acceptsPosted) {
+        super(backend.liveHandles());
+        this.backend = backend;
+        this.socket = socket;
+        this.family = family;
+        this.local = local;
+        this.queueLimit = Math.max(64, 4 * acceptsPosted);
+        this.ops = new AcceptOp[acceptsPosted];
+        for (int i = 0; i < acceptsPosted; i++) {
+            ops[i] = new AcceptOp(this, backend.opTable());
+        }
+    }
+
+    /** Posts the initial AcceptEx calls; on failure closes the listener and throws. */
+    void start() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            CompletionScratch scratch = new CompletionScratch(arena);
+            for (AcceptOp op : ops) {
+                enter();
+                int error = post(op, scratch);
+                if (error != 0) {
+                    idle.offer(op);
+                    exit();
+                    close();
+                    throw IocpErrors.exception("AcceptEx", error);
+                }
+            }
+        }
+    }
+
+    /**
+     * Creates an accept socket and posts AcceptEx. The caller has entered for this op. Uses only
+     * the caller's scratch for call state: once AcceptEx is pending, a completion thread may be
+     * reposting this very op.
+     *
+     * @return 0 when posted (a packet will come), else the error (no packet; the op is untouched)
+     */
+    private int post(AcceptOp op, CompletionScratch scratch) {
+        long s = Ws2_32.WSASocketW(scratch.callState, family, Ws2_32.SOCK_STREAM, Ws2_32.IPPROTO_TCP,
+                MemorySegment.NULL, 0, Ws2_32.WSA_FLAG_OVERLAPPED | Ws2_32.WSA_FLAG_NO_HANDLE_INHERIT);
+        if (s == Ws2_32.INVALID_SOCKET) {
+            return CallState.WSAGetLastError(scratch.callState);
+        }
+        op.acceptSocket = s;
+        op.context.resetOverlapped();
+        int ok = MsWsock.LPFN_ACCEPTEX.invoke(backend.acceptEx(), scratch.callState, socket, s, op.context.address,
+                0, ADDRESS_ROOM, ADDRESS_ROOM, scratch.bytes, op.context.overlapped);
+        // ok: completed at once; without skip mode its packet is queued all the same
+        int error = ok != 0 ? 0 : CallState.WSAGetLastError(scratch.callState);
+        if (error == 0 || error == Kernel32.ERROR_IO_PENDING) {
+            // A close that ran before this AcceptEx existed cancelled nothing: cancel it now,
+            // or the listener would wait for this op forever.
+            if (isClosed()) {
+                cancelInFlight();
+            }
+            return 0;
+        }
+        op.acceptSocket = Ws2_32.INVALID_SOCKET;
+        WinSockets.closeQuietly(s);
+        return error;
+    }
+
+    /** On a completion thread: one AcceptEx finished (accepted, failed or cancelled). */
+    void acceptCompleted(AcceptOp op, CompletionScratch scratch) {
+        long s = op.acceptSocket;
+        op.acceptSocket = Ws2_32.INVALID_SOCKET;
+        int status = op.context.ntStatus();
+        try {
+            if (status == 0) {
+                adopt(s, scratch);
+            } else {
+                WinSockets.closeQuietly(s);
+                int code = WinSockets.overlappedError(socket, op.context, status, scratch);
+                if (!isClosed() && !isTransient(code)) {
+                    onAcceptFailed(IocpErrors.toSocketError(code, false), code);
+                }
+            }
+        } finally {
+            repostOrPark(op, scratch); // enters for the repost before exiting for this op
+            exit();
+        }
+    }
+
+    private void adopt(long s, CompletionScratch scratch) {
+        // The new socket inherits the listener's properties, and getpeername etc. work on it.
+        scratch.socketValue.set(ValueLayout.JAVA_LONG, 0, socket);
+        if (Ws2_32.setsockopt(scratch.callState, s, Ws2_32.SOL_SOCKET, MsWsock.SO_UPDATE_ACCEPT_CONTEXT,
+                scratch.socketValue, (int) ValueLayout.JAVA_LONG.byteSize()) != 0) {
+            int code = CallState.WSAGetLastError(scratch.callState);
+            WinSockets.closeQuietly(s);
+            if (!isTransient(code)) {
+                onAcceptFailed(IocpErrors.toSocketError(code, false), code);
+            }
+            return;
+        }
+        IocpSocket accepted;
+        try {
+            accepted = backend.adopt(s, family, scratch.callState);
+        } catch (IOException e) {
+            WinSockets.closeQuietly(s);
+            int code = CallState.GetLastError(scratch.callState);
+            onAcceptFailed(IocpErrors.toSocketError(code, false), code);
+            return;
+        }
+        onAccepted(accepted);
+    }
+
+    /** A client that reset or gave up before the accept finished: nothing for the caller to see. */
+    private static boolean isTransient(int code) {
+        return code == Ws2_32.WSAECONNRESET || code == Kernel32.ERROR_NETNAME_DELETED
+                || code == Ws2_32.WSAECONNABORTED || code == Kernel32.ERROR_CONNECTION_ABORTED;
+    }
+
+    private void repostOrPark(AcceptOp op, CompletionScratch scratch) {
+        if (queued() >= queueLimit) {
+            idle.offer(op);
+            // A caller may have taken one between the check and the offer: look again.
+            if (queued() < queueLimit) {
+                resumeIdle(scratch);
+            }
+            return;
+        }
+        try {
+            enter();
+        } catch (SocketException closed) {
+            return;
+        }
+        int error = post(op, scratch);
+        if (error != 0) {
+            parkFailed(op, error);
+        }
+    }
+
+    /** An op that could not be posted waits in {@link #idle}; the caller hears of the error. */
+    private void parkFailed(AcceptOp op, int error) {
+        idle.offer(op);
+        onAcceptFailed(IocpErrors.toSocketError(error, false), error);
+        exit();
+    }
+
+    private void resumeIdle(CompletionScratch scratch) {
+        while (queued() < queueLimit) {
+            AcceptOp op = idle.poll();
+            if (op == null) {
+                return;
+            }
+            try {
+                enter();
+            } catch (SocketException closed) {
+                idle.offer(op);
+                return;
+            }
+            int error = post(op, scratch);
+            if (error != 0) {
+                parkFailed(op, error);
+                return;
+            }
+        }
+    }
+
+    @Override
+    protected void acceptTaken() {
+        if (idle.isEmpty() || isClosed()) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            resumeIdle(new CompletionScratch(arena));
+        }
+    }
+
+    /** Cancels every AcceptEx posted on the listening socket; their packets still arrive. */
+    @Override
+    protected void cancelInFlight() {
+        synchronized (releaseLock) {
+            if (released) {
+                return;
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                Kernel32.CancelIoEx(CallState.allocate(arena), WinSockets.handle(socket), MemorySegment.NULL);
+            }
+        }
+    }
+
+    @Override
+    protected void release() {
+        synchronized (releaseLock) {
+            released = true;
+        }
+        WinSockets.closeQuietly(socket);
+        for (AcceptOp op : ops) {
+            backend.opTable().release(op.context);
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    /** AcceptEx calls now posted; for tests. */
+    long posted() {
+        return inFlight();
+    }
+
+    @Override
+    public String toString() {
+        return "IocpListener[" + local + (isClosed() ? ", closed]" : "]");
+    }
+}

@@ -1,0 +1,31 @@
+package dev.weft.iocp;
+
+import dev.weft.core.PendingOp;
+
+/**
+ * A connection's read or write operation: the {@link PendingOp} its waiter parks on, joined to
+ * the native context the kernel writes into. Each connection has two (one reader, one writer),
+ * reused for every operation, so the I/O path allocates nothing.
+ */
+final class SocketOp extends PendingOp implements CompletionTarget {
+    final OpContext context;
+    /** The SOCKET value; WSAGetOverlappedResult needs it to decode a failure. */
+    private final long socket;
+
+    SocketOp(long socket, OpTable table) {
+        this.socket = socket;
+        this.context = table.acquire(this);
+    }
+
+    /** On a completion thread: records the result and unparks the waiter; never blocks. */
+    @Override
+    public void completed(int bytes, CompletionScratch scratch) {
+        int status = context.ntStatus();
+        if (status == 0) {
+            complete(Integer.toUnsignedLong(bytes));
+            return;
+        }
+        int code = WinSockets.overlappedError(socket, context, status, scratch);
+        fail(IocpErrors.toSocketError(code, cancelRequested()), code);
+    }
+}
