@@ -33,7 +33,10 @@ build_if_needed
 # Netty peers come from the separate benchmarks/ build, which needs weft installed in ~/.m2.
 if [[ "$SERVERS $MEMORY_SERVERS" == *netty* ]] && [ ! -f benchmarks/target/benchmarks.jar ]; then
     echo "building benchmarks/ (Netty + JMH) ..."
-    if ! { mvn -q install -DskipTests && mvn -q -f benchmarks/pom.xml package -DskipTests; } >&2; then
+    # Maven itself runs on JDK 25 here: packaging a modular jar calls the running JDK's jar tool,
+    # which must read Java 25 class files.
+    if ! { JAVA_HOME="$JAVA_HOME_25" mvn -q install -DskipTests \
+           && JAVA_HOME="$JAVA_HOME_25" mvn -q -f benchmarks/pom.xml package -DskipTests; } >&2; then
         echo "warning: benchmarks/ did not build; running without the Netty peers" >&2
         SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | grep -v netty | xargs)
         MEMORY_SERVERS=$(tr ' ' '\n' <<<"$MEMORY_SERVERS" | grep -v netty | xargs)
