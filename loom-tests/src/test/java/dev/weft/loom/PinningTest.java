@@ -34,7 +34,10 @@ class PinningTest {
         // for a class being loaded or initialised by another thread: warm up so the recording
         // sees weft's steady-state paths, which must never pin.
         exerciseBlockingPaths();
-        Path dump = Files.createTempFile("weft-pinning", ".jfr");
+        // Not Files.createTempFile: its SecureRandom seeding enumerates network interfaces, which
+        // crashes the Windows JDK under Wine.
+        Path dump = Path.of(System.getProperty("java.io.tmpdir"),
+                "weft-pinning-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".jfr");
         try (Recording recording = new Recording()) {
             recording.enable("jdk.VirtualThreadPinned").withThreshold(java.time.Duration.ZERO).withStackTrace();
             recording.start();
