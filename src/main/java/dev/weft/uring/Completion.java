@@ -9,7 +9,7 @@ interface Completion {
     long userData();
 
     /**
-     * Handles one CQE on the completion thread: record, unpark, return. Must not block and must
+     * Handles one CQE on the thread reaping the ring, under the ring lock: record, unpark, return. Must not block and must
      * not run user code.
      */
     void onCqe(int res, int flags);

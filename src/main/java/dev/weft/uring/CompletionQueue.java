@@ -13,7 +13,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The completion queue ring shared with the kernel: the kernel writes CQEs and moves the tail,
  * weft reads them straight from memory and moves the head, once per batch.
  *
- * <p>Single consumer: only the ring's completion thread calls {@link #reap}.
+ * <p>Single consumer: {@link #reap} runs only under the ring lock (see {@link Ring}).
  */
 final class CompletionQueue {
     private static final VarHandle INT = JAVA_INT.varHandle();

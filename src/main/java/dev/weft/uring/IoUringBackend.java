@@ -15,11 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The Linux backend: sockets whose accept, connect, recv and send are io_uring operations.
  *
- * <p>Threads and rings: one ring per completion thread ({@link BackendConfig#completionThreads()}),
- * each reaped by its own {@link CompletionThread}. A socket is assigned to a ring round-robin when
- * it is created or accepted and keeps it for life, so all of its ops and their CQEs go through
- * one ring and the completion path needs no cross-ring coordination. Submissions to a ring are
- * serialised by that ring's submit lock (see {@link Ring}).
+ * <p>Threads and rings: {@link BackendConfig#completionThreads()} rings. Each is reaped by the
+ * threads that submit to it (right after their io_uring_enter, see {@link Ring}) and by its own
+ * {@link Reaper}, a virtual thread backed by one platform {@link IdleWaiter} for idle times. A
+ * socket is assigned to a ring round-robin when it is created or accepted and keeps it for life,
+ * so all of its ops and their CQEs go through one ring and the completion path needs no
+ * cross-ring coordination.
  *
  * <p>Requires Linux 5.19+ (multishot accept); the constructor fails with an IOException when
  * io_uring cannot be set up at all.
@@ -31,7 +32,7 @@ public final class IoUringBackend implements Backend {
     private final LiveHandles live = new LiveHandles();
     private final DescriptorCloser closer = new DescriptorCloser();
     private final Ring[] rings;
-    private final CompletionThread[] threads;
+    private final Reaper[] reapers;
     private final AtomicInteger nextRing = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final int maxQueuedAccepts;
@@ -39,14 +40,14 @@ public final class IoUringBackend implements Backend {
     public IoUringBackend(BackendConfig config) throws IOException {
         int n = config.completionThreads();
         rings = new Ring[n];
-        threads = new CompletionThread[n];
+        reapers = new Reaper[n];
         // Multishot accept keeps one accept posted; acceptsPosted sizes the queue of accepted
         // connections allowed to wait for callers before accepting pauses.
         maxQueuedAccepts = Math.max(16, config.acceptsPosted() * 8);
         try {
             for (int i = 0; i < n; i++) {
                 rings[i] = Ring.open(config.queueDepth());
-                threads[i] = new CompletionThread(rings[i], "weft-io_uring-" + i);
+                reapers[i] = new Reaper(rings[i], "weft-io_uring-" + i);
             }
         } catch (IOException | RuntimeException e) {
             for (Ring ring : rings) {
@@ -56,8 +57,8 @@ public final class IoUringBackend implements Backend {
             }
             throw e;
         }
-        for (CompletionThread thread : threads) {
-            thread.start();
+        for (Reaper reaper : reapers) {
+            reaper.start();
         }
     }
 
@@ -141,9 +142,9 @@ public final class IoUringBackend implements Backend {
         closer.stopDeferring();
         boolean released = live.awaitReleased(RELEASE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         boolean interrupted = false;
-        for (CompletionThread thread : threads) {
+        for (Reaper reaper : reapers) {
             try {
-                thread.stop();
+                reaper.stop();
             } catch (InterruptedException e) {
                 interrupted = true;
             }

@@ -45,7 +45,7 @@ final class OpTable {
         live--;
     }
 
-    /** The completion in {@code slot}, or null. Called on the completion thread without a lock. */
+    /** The completion in {@code slot}, or null. Called by the reaping thread without the table lock. */
     Completion get(int slot) {
         Completion[] s = slots;
         return slot < s.length ? (Completion) ELEMENT.getVolatile(s, slot) : null;

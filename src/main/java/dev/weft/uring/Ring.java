@@ -14,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import static dev.weft.bindings.linux.Errno.EAGAIN;
 import static dev.weft.bindings.linux.Errno.EBUSY;
 import static dev.weft.bindings.linux.Errno.EINTR;
+import static dev.weft.bindings.linux.Errno.ETIME;
 import static dev.weft.bindings.linux.IoUring.*;
 import static dev.weft.bindings.linux.Mman.*;
 
@@ -21,13 +22,16 @@ import static dev.weft.bindings.linux.Mman.*;
  * One io_uring instance: its file descriptor, the mapped SQ and CQ rings, and the table of
  * completions its user_data values refer to.
  *
- * <p>Submission: any thread may submit. A lock serialises taking an SQE and publishing the
- * tail (the SQ ring has a single producer index); the same thread then calls io_uring_enter
- * to hand it to the kernel, still under the lock because the lock also guards the errno
- * capture buffer. SQEs published but not consumed (io_uring_enter failed with EAGAIN/EBUSY)
- * are picked up by the completion thread's next io_uring_enter, which always offers to submit.
+ * <p>One lock guards both rings from weft's side (the SQ has one producer index, the CQ one
+ * consumer index) and the errno capture buffer. Any thread may submit: under the lock it writes
+ * the SQE, publishes the tail, calls io_uring_enter, and then reaps every CQE already posted.
+ * io_uring issues a recv or send at once during io_uring_enter, so when the data (or the
+ * socket buffer space) is already there the submitter finds its own CQE and returns without
+ * parking; CQEs of other ops it finds on the way wake their threads from this carrier, with no
+ * hop through another thread. CQEs that arrive later are reaped by the ring's {@link Reaper}.
  *
- * <p>Completion: exactly one thread ({@link CompletionThread}) reaps the CQ.
+ * <p>SQEs published but not consumed (io_uring_enter failed with EAGAIN/EBUSY) are picked up by
+ * the next io_uring_enter of any submitter or of the idle waiter, which always offers to submit.
  */
 final class Ring implements AutoCloseable {
     private final int fd;
@@ -40,10 +44,16 @@ final class Ring implements AutoCloseable {
     private final SubmissionQueue sq;
     private final CompletionQueue cq;
     private final OpTable ops = new OpTable();
-    private final ReentrantLock submitLock = new ReentrantLock();
+    private final CompletionRouter router;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** True while a thread dispatches CQEs: a completion that submits (a re-armed accept) must
+     *  not start a second reap over the same, not yet released, CQ entries. Guarded by lock. */
+    private boolean reaping;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment submitErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
     private final MemorySegment waitErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
+    private final MemorySegment briefErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
+    private final TimedWait briefWait = new TimedWait(arena, Reaper.BRIEF_WAIT_NANOS);
     private boolean closed;
 
     private Ring(int fd, MemorySegment params) throws IOException {
@@ -84,6 +94,7 @@ final class Ring implements AutoCloseable {
         this.sqeMemory = sqes;
         this.sq = new SubmissionQueue(sqRing, sqes, sqOff);
         this.cq = new CompletionQueue(cqRing, cqOff);
+        this.router = new CompletionRouter(ops, toString());
     }
 
     /** Sets up a ring with at least {@code entries} SQEs (clamped to the kernel's maximum). */
@@ -91,7 +102,13 @@ final class Ring implements AutoCloseable {
         try (Arena setup = Arena.ofConfined()) {
             MemorySegment errno = setup.allocate(LibC.CAPTURE_STATE_LAYOUT);
             MemorySegment params = setup.allocate(IoUringParams.layout());
-            IoUringParams.flags(params, IORING_SETUP_CLAMP);
+            // COOP_TASKRUN: io_uring finishes a recv whose data arrived later as task work on the thread
+            // that submitted it (a carrier). Without this flag a running carrier is interrupted
+            // (IPI) for it; with it the work waits for that carrier's next system call, which
+            // on a busy ring is its next io_uring_enter, which then reaps the CQE too. A sleeping
+            // carrier is still woken either way. Measured: about 2x fewer server CPU-seconds per
+            // round trip at 100 connections.
+            IoUringParams.flags(params, IORING_SETUP_CLAMP | IORING_SETUP_COOP_TASKRUN);
             long fd = LibC.io_uring_setup(errno, entries, params);
             if (fd < 0) {
                 int code = LibC.errno(errno);
@@ -132,8 +149,38 @@ final class Ring implements AutoCloseable {
         return ops;
     }
 
-    CompletionQueue completionQueue() {
-        return cq;
+    /** True when at least one CQE waits to be reaped; a plain memory read, no lock. */
+    boolean hasCompletions() {
+        return cq.ready();
+    }
+
+    /**
+     * Reaps every CQE now posted, unless another thread holds the lock (it reaps before it
+     * lets go, or the caller tries again).
+     *
+     * @return CQEs reaped
+     */
+    int tryReap() {
+        if (!lock.tryLock()) {
+            return 0;
+        }
+        try {
+            return closed ? 0 : reapLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int reapLocked() {
+        if (reaping) {
+            return 0;
+        }
+        reaping = true;
+        try {
+            return cq.reap(router);
+        } finally {
+            reaping = false;
+        }
     }
 
     int entries() {
@@ -150,7 +197,7 @@ final class Ring implements AutoCloseable {
      */
     boolean submit(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
                    long userData) {
-        submitLock.lock();
+        lock.lock();
         try {
             if (closed) {
                 return false;
@@ -174,12 +221,16 @@ final class Ring implements AutoCloseable {
             IoUringSqe.user_data(sqe, userData);
             sq.publish();
             int rc = enter(sq.pending(), 0, 0);
-            // rc < 0 with EAGAIN/EBUSY: the SQE stays published and the completion thread submits
-            // it on its next io_uring_enter, so the op is still pending. Any other failure means
-            // the ring itself is broken.
-            return rc >= 0 || rc == -EAGAIN || rc == -EBUSY;
+            // rc < 0 with EAGAIN/EBUSY: the SQE stays published and a later io_uring_enter
+            // submits it, so the op is still pending. Any other failure means the ring itself
+            // is broken.
+            if (rc < 0 && rc != -EAGAIN && rc != -EBUSY) {
+                return false;
+            }
+            reapLocked();
+            return true;
         } finally {
-            submitLock.unlock();
+            lock.unlock();
         }
     }
 
@@ -188,7 +239,7 @@ final class Ring implements AutoCloseable {
         submit(IORING_OP_ASYNC_CANCEL, -1, target, 0, 0, 0, 0, UserData.withTag(target, UserData.TAG_CANCEL));
     }
 
-    /** Posts a CQE that only wakes the completion thread. */
+    /** Posts a CQE that only wakes a thread waiting in the kernel. */
     boolean wake() {
         return submit(IORING_OP_NOP, -1, 0, 0, 0, 0, 0, UserData.TAG_WAKE);
     }
@@ -208,8 +259,9 @@ final class Ring implements AutoCloseable {
     }
 
     /**
-     * Blocks the completion thread in the kernel until at least one CQE is ready, submitting
-     * any SQEs left behind by a refused submission on the way.
+     * Blocks the calling thread in the kernel until at least one CQE is ready, submitting any
+     * SQEs left behind by a refused submission on the way. Takes no lock: it touches neither
+     * ring's memory, and only the {@link IdleWaiter} calls it.
      *
      * @return 0, or -errno (EINTR included: the caller just loops)
      */
@@ -219,10 +271,22 @@ final class Ring implements AutoCloseable {
         return rc >= 0 ? 0 : -LibC.errno(waitErrno);
     }
 
+    /**
+     * Waits in the kernel up to {@link Reaper#BRIEF_WAIT_NANOS} for a CQE; only the reaper calls
+     * it, blocking its carrier for that long at most (see {@link Reaper} for why).
+     *
+     * @return false if the time ran out with no CQE
+     */
+    boolean waitBriefly() {
+        long rc = LibC.io_uring_enter(briefErrno, fd, 0, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
+                briefWait.arg(), TimedWait.ARG_SIZE);
+        return rc >= 0 || LibC.errno(briefErrno) != ETIME;
+    }
+
     /** Unmaps the rings and closes the descriptor; in-flight requests are cancelled by the kernel. */
     @Override
     public void close() {
-        submitLock.lock();
+        lock.lock();
         try {
             if (closed) {
                 return;
@@ -235,7 +299,7 @@ final class Ring implements AutoCloseable {
             unmap(ringMemory, ringSize);
             SocketCalls.close(fd);
         } finally {
-            submitLock.unlock();
+            lock.unlock();
         }
         arena.close();
     }

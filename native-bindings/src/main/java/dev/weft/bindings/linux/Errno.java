@@ -31,6 +31,7 @@ public final class Errno {
     public static final int ENOTCONN = 107;
     public static final int ESHUTDOWN = 108;
     public static final int ETIMEDOUT = 110;
+    public static final int ETIME = 62;
     public static final int ECONNREFUSED = 111;
     public static final int EHOSTDOWN = 112;
     public static final int EHOSTUNREACH = 113;

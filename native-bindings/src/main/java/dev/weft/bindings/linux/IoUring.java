@@ -8,6 +8,7 @@ public final class IoUring {
     public static final int IORING_SETUP_CQSIZE = 1 << 3;
     public static final int IORING_SETUP_CLAMP = 1 << 4;
     public static final int IORING_SETUP_SUBMIT_ALL = 1 << 7;
+    public static final int IORING_SETUP_COOP_TASKRUN = 1 << 8;
 
     // io_uring_params.features
     public static final int IORING_FEAT_SINGLE_MMAP = 1 << 0;
@@ -53,6 +54,7 @@ public final class IoUring {
 
     // io_uring_enter(2) flags
     public static final int IORING_ENTER_GETEVENTS = 1 << 0;
+    public static final int IORING_ENTER_EXT_ARG = 1 << 3;
 
     // io_uring_register(2) opcodes
     public static final int IORING_REGISTER_PROBE = 8;

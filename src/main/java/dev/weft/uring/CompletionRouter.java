@@ -1,0 +1,39 @@
+package dev.weft.uring;
+
+/**
+ * Hands each CQE of one ring to the {@link Completion} its user_data names. Runs on whichever
+ * thread reaps (a submitter right after its io_uring_enter, or the ring's {@link Reaper}), always
+ * under the ring lock, so CQEs are consumed by one thread at a time.
+ *
+ * <p>A completion only records its result and unparks its waiter: no user code, no blocking.
+ */
+final class CompletionRouter implements CompletionQueue.Handler {
+    private final OpTable ops;
+    private final String ringName;
+
+    CompletionRouter(OpTable ops, String ringName) {
+        this.ops = ops;
+        this.ringName = ringName;
+    }
+
+    @Override
+    public void handle(long userData, int res, int flags) {
+        if (UserData.tag(userData) != UserData.TAG_OP) {
+            return; // an ASYNC_CANCEL's or a wake-up NOP's own CQE: nobody waits for it
+        }
+        Completion completion = ops.get(UserData.slot(userData));
+        if (completion == null || completion.userData() != userData) {
+            // Cannot happen while each op stays registered until its last CQE: report, never guess.
+            System.err.println("weft: stale io_uring completion user_data=0x" + Long.toHexString(userData)
+                    + " res=" + res + " on " + ringName);
+            return;
+        }
+        try {
+            completion.onCqe(res, flags);
+        } catch (RuntimeException | Error e) {
+            // One broken completion must not stop the reaping every other socket depends on.
+            System.err.println("weft: completion handler failed on " + ringName + ": " + e);
+            e.printStackTrace();
+        }
+    }
+}
