@@ -120,6 +120,16 @@ public final class WeftRuntime implements AutoCloseable {
         return backend.liveHandles().count();
     }
 
+    /**
+     * A snapshot of the operations, handles and native memory this runtime holds; cheap enough
+     * to call often (it walks the live handles once).
+     */
+    public WeftStats stats() {
+        var live = backend.liveHandles();
+        return new WeftStats(live.operationsInFlight(), live.count(), live.accounting().nativeBytes(),
+                buffers.allocatedBytes(), buffers.buffersInUse(), live.accounting().partialSends());
+    }
+
     /** Native bytes held by the buffer pool. */
     public long pooledNativeBytes() {
         return buffers.allocatedBytes();

@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A buffer handed to the kernel must not be released before that operation's completion
  * has been consumed; {@link NativeSocket}'s blocking operations guarantee that for their callers.
+ *
+ * <p>Debug mode ({@link Debug#ENABLED}): released buffers are filled with {@link Debug#POISON},
+ * and releasing a buffer that is not out (twice, or never acquired) is a {@link Debug#violation}.
  */
 public final class BufferPool implements AutoCloseable {
     public static final int MIN_SIZE = 1 << 10;
@@ -27,6 +30,8 @@ public final class BufferPool implements AutoCloseable {
     private final AtomicLong allocatedBytes = new AtomicLong();
     private final AtomicLong inUse = new AtomicLong();
     private volatile boolean closed;
+    /** Debug mode only: addresses of the buffers now acquired. */
+    private final java.util.Set<Long> out = Debug.ENABLED ? java.util.concurrent.ConcurrentHashMap.newKeySet() : null;
 
     public BufferPool() {
         for (int i = 0; i < CLASSES; i++) {
@@ -53,12 +58,23 @@ public final class BufferPool implements AutoCloseable {
             allocatedBytes.addAndGet(size);
         }
         inUse.incrementAndGet();
+        if (out != null) {
+            out.add(segment.address());
+        }
         return segment;
     }
 
     /** Returns a buffer taken with {@link #acquire}. */
     public void release(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
+        if (out != null) {
+            if (!out.remove(segment.address())) {
+                throw Debug.violation("release of a pooled buffer that is not acquired: " + segment);
+            }
+            if (!closed) {
+                Debug.poison(segment);
+            }
+        }
         inUse.decrementAndGet();
         if (!closed) {
             free[sizeClass((int) segment.byteSize())].offer(segment);

@@ -1,5 +1,7 @@
 package dev.weft.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +12,24 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LiveHandles {
     private final Set<NativeHandle> handles = ConcurrentHashMap.newKeySet();
+    private final Accounting accounting = new Accounting();
+
+    /** The accounting of the runtime these handles belong to. */
+    public Accounting accounting() {
+        return accounting;
+    }
+
+    /**
+     * Operations in flight on live handles (reads, writes, connects, posted accepts); computed
+     * on demand from each handle's count, so it costs the I/O path nothing.
+     */
+    public long operationsInFlight() {
+        long sum = 0;
+        for (NativeHandle handle : handles) {
+            sum += handle.inFlight();
+        }
+        return sum;
+    }
 
     void add(NativeHandle handle) {
         handles.add(handle);
@@ -24,10 +44,20 @@ public final class LiveHandles {
         return handles.size();
     }
 
-    /** Closes every live handle (waking all of their waiters). */
+    /**
+     * Closes every live handle (waking all of their waiters). Every handle is marked closed
+     * before any is released or cancelled, so a waiter whose peer is closed first still sees
+     * its own handle closed rather than an end of stream.
+     */
     public void closeAll() {
+        List<NativeHandle> marked = new ArrayList<>();
         for (NativeHandle handle : handles) {
-            handle.close();
+            if (handle.markClosed()) {
+                marked.add(handle);
+            }
+        }
+        for (NativeHandle handle : marked) {
+            handle.finishClose();
         }
     }
 

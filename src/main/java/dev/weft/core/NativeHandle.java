@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public abstract class NativeHandle {
     private static final long CLOSED = 1L << 62;
-    private static final long COUNT = CLOSED - 1;
+    /** Set by whoever releases, so a close and the last exit cannot both release. */
+    private static final long RELEASING = 1L << 61;
+    private static final long COUNT = RELEASING - 1;
 
     private final AtomicLong state = new AtomicLong();
     private final LiveHandles live;
@@ -41,7 +43,7 @@ public abstract class NativeHandle {
 
     /** Counts one operation done; the last one out after a close releases the handle. */
     protected final void exit() {
-        if (state.decrementAndGet() == CLOSED) {
+        if (state.decrementAndGet() == CLOSED && state.compareAndSet(CLOSED, CLOSED | RELEASING)) {
             releaseOnce();
         }
     }
@@ -59,13 +61,32 @@ public abstract class NativeHandle {
      * Closes the handle: wakes every operation in flight (they fail with "Socket closed") and
      * releases the OS handle once they have all completed. A second close does nothing.
      */
-    public void close() {
-        long before = state.getAndUpdate(s -> s | CLOSED);
-        if ((before & CLOSED) != 0) {
-            return;
+    public final void close() {
+        if (markClosed()) {
+            finishClose();
         }
-        if ((before & COUNT) == 0) {
-            releaseOnce();
+    }
+
+    /**
+     * First half of {@link #close()}: from now on no operation starts and every waiter that
+     * wakes sees the handle closed. Closing a whole runtime marks every handle before it
+     * releases any, so that no waiter mistakes the FIN of a peer closed a moment earlier for
+     * the end of its own stream.
+     *
+     * @return true for the call that closed the handle
+     */
+    final boolean markClosed() {
+        return (state.getAndUpdate(s -> s | CLOSED) & CLOSED) == 0;
+    }
+
+    /** Second half of {@link #close()}: cancel what is in flight, or release at once. */
+    void finishClose() {
+        if (inFlight() == 0) {
+            // enter() fails once CLOSED is set, so the count can only fall from here: the
+            // exit() that brings it to zero releases, unless it was already zero, as here.
+            if (state.compareAndSet(CLOSED, CLOSED | RELEASING)) {
+                releaseOnce();
+            }
         } else {
             cancelInFlight();
         }
@@ -73,10 +94,20 @@ public abstract class NativeHandle {
 
     private void releaseOnce() {
         try {
+            retireOps();
             release();
         } finally {
             live.remove(this);
         }
+    }
+
+    /** Debug mode: marks this handle's ops freed before the backend frees their contexts. */
+    void retireOps() {
+    }
+
+    /** The runtime's accounting, for backends to report native memory into. */
+    protected final Accounting accounting() {
+        return live.accounting();
     }
 
     /** The exception for using a closed handle. */

@@ -85,8 +85,8 @@ public abstract class NativeListener extends NativeHandle {
     }
 
     @Override
-    public void close() {
-        super.close();
+    void finishClose() {
+        super.finishClose();
         drainClosed();
     }
 

@@ -52,6 +52,9 @@ public abstract class NativeSocket extends NativeHandle {
                 throw new SocketException("send completed with " + sent + " bytes");
             }
             offset += sent;
+            if (offset < size) {
+                accounting().partialSend(); // the slow path only: a full send counts nothing
+            }
         }
     }
 
@@ -73,6 +76,15 @@ public abstract class NativeSocket extends NativeHandle {
     }
 
     private enum Kind { RECV, SEND, CONNECT }
+
+    @Override
+    final void retireOps() {
+        try {
+            readOp.retire();
+        } finally {
+            writeOp.retire();
+        }
+    }
 
     private long run(PendingOp op, Kind kind, MemorySegment buffer, InetSocketAddress remote,
                      long timeoutNanos) throws IOException {
@@ -113,6 +125,11 @@ public abstract class NativeSocket extends NativeHandle {
         int code = op.nativeCode();
         op.consume();
         if (error == null) {
+            if (kind == Kind.RECV && value == 0 && isClosed()) {
+                // The peer's FIN raced with our own close: report the close, as a blocked
+                // java.net reader would, not an end of stream.
+                throw closedException();
+            }
             // Bytes that raced with a cancel are returned, never dropped.
             return value;
         }

@@ -18,11 +18,18 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Threading: {@link #complete} and {@link #fail} never block and never run user code; they
  * are safe to call from a completion thread.
+ *
+ * <p>A completion for an op that is not in flight is a weft bug (a shared or early-reused
+ * context): it is reported as a {@link Debug#violation} and changes nothing. In debug mode
+ * ({@code -Dweft.debug=true}) the handle's release also {@link #retire retires} its ops, so a
+ * completion that arrives after the handle was freed is named as such.
  */
 public class PendingOp {
     private static final int IDLE = 0;
     private static final int ARMED = 1;
     private static final int DONE = 2;
+    /** Debug mode only: the handle was released; the op must never be used again. */
+    private static final int FREED = 3;
 
     private static final VarHandle STATE;
 
@@ -56,6 +63,9 @@ public class PendingOp {
     /** Makes the calling thread this op's waiter. Call before submitting the operation. */
     public final void arm() {
         if (!STATE.compareAndSet(this, IDLE, ARMED)) {
+            if ((int) STATE.getVolatile(this) == FREED) {
+                throw Debug.violation("arm of an op whose handle was released: " + this);
+            }
             throw new IllegalStateException("operation already in flight: " + this);
         }
         value = 0;
@@ -81,15 +91,52 @@ public class PendingOp {
     }
 
     private void finish(long result, SocketError failure, int code) {
+        // A second completion for one submission means a kernel context was shared or reused
+        // too early: report it loudly, before touching the fields a waiter may still read.
+        if ((int) STATE.getAcquire(this) != ARMED) {
+            throw notInFlight(result, failure);
+        }
         this.value = result;
         this.error = failure;
         this.nativeCode = code;
         if (!STATE.compareAndSet(this, ARMED, DONE)) {
-            // A second completion for one submission means a kernel context was shared or reused
-            // too early: report it loudly rather than corrupt another operation's result.
-            throw new IllegalStateException("completion for an op that is not in flight: " + this);
+            throw notInFlight(result, failure);
         }
         LockSupport.unpark(waiter);
+    }
+
+    private IllegalStateException notInFlight(long result, SocketError failure) {
+        String outcome = failure == null ? "result " + result : String.valueOf(failure);
+        return Debug.violation("completion (" + outcome + ") for an op that is not in flight: " + this);
+    }
+
+    /**
+     * Debug mode: marks the op freed (its handle was released) and poisons its result, so a late
+     * completion or a reuse fails loudly. Does nothing when the debug mode is off. Called once by
+     * the handle's release, when no operation is in flight.
+     */
+    public final void retire() {
+        if (!Debug.ENABLED) {
+            return;
+        }
+        int before = (int) STATE.getAndSet(this, FREED);
+        value = Debug.POISON_VALUE;
+        error = SocketError.OTHER;
+        nativeCode = (int) Debug.POISON_VALUE;
+        waiter = null;
+        if (before != IDLE) {
+            throw Debug.violation("op retired while " + stateName(before) + ": " + this);
+        }
+    }
+
+    private static String stateName(int state) {
+        return switch (state) {
+            case IDLE -> "IDLE";
+            case ARMED -> "ARMED";
+            case DONE -> "DONE";
+            case FREED -> "FREED";
+            default -> String.valueOf(state);
+        };
     }
 
     /** True once the completion has been recorded. */
@@ -181,6 +228,7 @@ public class PendingOp {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[state=" + (int) STATE.getVolatile(this) + "]";
+        return getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this))
+                + "[state=" + stateName((int) STATE.getVolatile(this)) + "]";
     }
 }

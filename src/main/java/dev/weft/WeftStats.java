@@ -1,0 +1,20 @@
+package dev.weft;
+
+/**
+ * A snapshot of what a {@link WeftRuntime} holds, from {@link WeftRuntime#stats()}. Once every
+ * listener and connection is closed and the kernel has reported their last operations,
+ * {@code liveOperations}, {@code openHandles} and {@code buffersInUse} are 0 and
+ * {@code liveNativeBytes} is back to what the runtime held when it opened.
+ *
+ * @param liveOperations      kernel operations in flight: reads, writes, connects, posted accepts
+ * @param openHandles         listeners and connections not yet released (closed ones included
+ *                            until their last completion arrives)
+ * @param liveNativeBytes     native memory the backend holds outside the buffer pool: rings or
+ *                            completion ports' arrays, per-operation contexts, socket addresses
+ * @param pooledBufferBytes   native memory of the buffer pool (kept for reuse until close)
+ * @param buffersInUse        pooled buffers now lent to an operation
+ * @param partialSendsResumed sends the kernel completed partially and weft reissued for the rest
+ */
+public record WeftStats(long liveOperations, int openHandles, long liveNativeBytes, long pooledBufferBytes,
+                        long buffersInUse, long partialSendsResumed) {
+}
