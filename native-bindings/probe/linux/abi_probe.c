@@ -86,6 +86,19 @@ int main(void) {
     FIELD(io_uring_params, sq_off);
     FIELD(io_uring_params, cq_off);
 
+    SIZE(io_uring_buf);
+    FIELD(io_uring_buf, addr);
+    FIELD(io_uring_buf, len);
+    FIELD(io_uring_buf, bid);
+    FIELD(io_uring_buf, resv);
+
+    SIZE(io_uring_buf_reg);
+    FIELD(io_uring_buf_reg, ring_addr);
+    FIELD(io_uring_buf_reg, ring_entries);
+    FIELD(io_uring_buf_reg, bgid);
+    FIELD(io_uring_buf_reg, pad);
+    FIELD(io_uring_buf_reg, resv);
+
     SIZE(sockaddr_in);
     FIELD(sockaddr_in, sin_family);
     FIELD(sockaddr_in, sin_port);
@@ -129,18 +142,23 @@ int main(void) {
     CONST(IORING_OP_SHUTDOWN);
     CONST(IOSQE_FIXED_FILE);
     CONST(IOSQE_ASYNC);
+    CONST(IOSQE_BUFFER_SELECT);
     CONST(IOSQE_CQE_SKIP_SUCCESS);
     CONST(IORING_ACCEPT_MULTISHOT);
+    CONST(IORING_RECV_MULTISHOT);
     CONST(IORING_ASYNC_CANCEL_ALL);
     CONST(IORING_ASYNC_CANCEL_FD);
     CONST(IORING_CQE_F_BUFFER);
     CONST(IORING_CQE_F_MORE);
     CONST(IORING_CQE_F_SOCK_NONEMPTY);
+    CONST(IORING_CQE_BUFFER_SHIFT);
     CONST(IORING_SQ_NEED_WAKEUP);
     CONST(IORING_SQ_CQ_OVERFLOW);
     CONST(IORING_ENTER_GETEVENTS);
     CONST(IORING_ENTER_EXT_ARG);
     CONST(IORING_REGISTER_PROBE);
+    CONST(IORING_REGISTER_PBUF_RING);
+    CONST(IORING_UNREGISTER_PBUF_RING);
 
     /* <sys/syscall.h> */
     CONST(SYS_io_uring_setup);
@@ -151,6 +169,8 @@ int main(void) {
     CONST(PROT_READ);
     CONST(PROT_WRITE);
     CONST(MAP_SHARED);
+    CONST(MAP_PRIVATE);
+    CONST(MAP_ANONYMOUS);
     CONST(MAP_POPULATE);
 
     /* <sys/socket.h>, <netinet/in.h>, <netinet/tcp.h> */

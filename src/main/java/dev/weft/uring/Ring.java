@@ -9,6 +9,7 @@ import dev.weft.bindings.linux.LibC;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static dev.weft.bindings.linux.Errno.EAGAIN;
@@ -54,6 +55,10 @@ final class Ring implements AutoCloseable {
     private final MemorySegment waitErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
     private final MemorySegment briefErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
     private final TimedWait briefWait = new TimedWait(arena, Reaper.BRIEF_WAIT_NANOS);
+    /** The provided buffer ring multishot recvs select from; null when they are off. */
+    private ProvidedBuffers recvBuffers;
+    /** Multishot recvs of released sockets whose final CQE has not arrived yet. */
+    private final AtomicInteger recvsClosing = new AtomicInteger();
     private boolean closed;
 
     private Ring(int fd, MemorySegment params) throws IOException {
@@ -95,6 +100,23 @@ final class Ring implements AutoCloseable {
         this.sq = new SubmissionQueue(sqRing, sqes, sqOff);
         this.cq = new CompletionQueue(cqRing, cqOff);
         this.router = new CompletionRouter(ops, toString());
+    }
+
+    /**
+     * Sets up a ring with at least {@code entries} SQEs (clamped to the kernel's maximum) and,
+     * if {@code recvBufferCount > 0}, a provided buffer ring for multishot recvs.
+     */
+    static Ring open(int entries, int recvBufferCount, int recvBufferSize) throws IOException {
+        Ring ring = open(entries);
+        if (recvBufferCount > 0) {
+            try {
+                ring.recvBuffers = ProvidedBuffers.register(ring.fd, recvBufferCount, recvBufferSize);
+            } catch (IOException | RuntimeException e) {
+                ring.close();
+                throw e;
+            }
+        }
+        return ring;
     }
 
     /** Sets up a ring with at least {@code entries} SQEs (clamped to the kernel's maximum). */
@@ -149,6 +171,21 @@ final class Ring implements AutoCloseable {
         return ops;
     }
 
+    /** The receive buffers of multishot recvs; null when they are off. */
+    ProvidedBuffers recvBuffers() {
+        return recvBuffers;
+    }
+
+    /** Counts a released socket's multishot recv in (+1) or out (-1) of its closing. */
+    void recvClosing(int delta) {
+        recvsClosing.addAndGet(delta);
+    }
+
+    /** Multishot recvs of released sockets still waiting for their final CQE. */
+    int recvsClosing() {
+        return recvsClosing.get();
+    }
+
     /** True when at least one CQE waits to be reaped; a plain memory read, no lock. */
     boolean hasCompletions() {
         return cq.ready();
@@ -197,6 +234,16 @@ final class Ring implements AutoCloseable {
      */
     boolean submit(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
                    long userData) {
+        return submit(opcode, socketFd, addr, len, off, ioprio, opFlags, 0, 0, userData);
+    }
+
+    /**
+     * Submits one SQE with SQE flags (IOSQE_*) and a buffer group (for IOSQE_BUFFER_SELECT).
+     *
+     * @see #submit(int, int, long, int, long, int, int, long)
+     */
+    boolean submit(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
+                   int sqeFlags, int bufGroup, long userData) {
         lock.lock();
         try {
             if (closed) {
@@ -218,6 +265,8 @@ final class Ring implements AutoCloseable {
             IoUringSqe.off(sqe, off);
             IoUringSqe.ioprio(sqe, (short) ioprio);
             IoUringSqe.rw_flags(sqe, opFlags);
+            IoUringSqe.flags(sqe, (byte) sqeFlags);
+            IoUringSqe.buf_index(sqe, (short) bufGroup); // buf_group shares the field
             IoUringSqe.user_data(sqe, userData);
             sq.publish();
             int rc = enter(sq.pending(), 0, 0);
@@ -298,6 +347,9 @@ final class Ring implements AutoCloseable {
             }
             unmap(ringMemory, ringSize);
             SocketCalls.close(fd);
+            if (recvBuffers != null) {
+                recvBuffers.close(); // after the ring: no recv can write into them any more
+            }
         } finally {
             lock.unlock();
         }

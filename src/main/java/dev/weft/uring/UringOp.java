@@ -22,6 +22,8 @@ final class UringOp extends PendingOp implements Completion {
     private volatile long userData;
     private MemorySegment inUse;
     private volatile boolean resetSeen;
+    /** Runs before each completion is reported (see {@link #beforeFinish}); null for none. */
+    private Runnable beforeFinish;
 
     UringOp(Ring ring) {
         this.ring = ring;
@@ -35,8 +37,20 @@ final class UringOp extends PendingOp implements Completion {
         userData = ud;
         if (!ring.submit(opcode, fd, addr, len, off, 0, opFlags, ud)) {
             inUse = null;
+            if (beforeFinish != null) {
+                beforeFinish.run();
+            }
             fail(SocketError.NO_RESOURCES, ENOMEM);
         }
+    }
+
+    /**
+     * Sets a hook that runs on the completing thread just before each result of this op is
+     * reported, so the socket's state is settled when its waiter wakes. Set it once, before the
+     * op is first used; it must not block.
+     */
+    void beforeFinish(Runnable hook) {
+        this.beforeFinish = hook;
     }
 
     /** Asks the kernel to cancel the current submission; its CQE still arrives as usual. */
@@ -52,6 +66,9 @@ final class UringOp extends PendingOp implements Completion {
     @Override
     public void onCqe(int res, int flags) {
         inUse = null;
+        if (beforeFinish != null) {
+            beforeFinish.run();
+        }
         if (res >= 0) {
             complete(res);
         } else {

@@ -21,6 +21,13 @@ import static dev.weft.bindings.linux.Socket.MSG_NOSIGNAL;
  * A stream socket whose recv, send and connect are io_uring operations on one ring. The
  * descriptor stays open until {@link #release()}, i.e. until every op on it has completed, so
  * a reused descriptor number can never receive a stranger's completion.
+ *
+ * <p>Receiving has two modes, chosen per ring: with provided buffers (opt-in, see
+ * {@link IoUringBackend}) a {@link MultishotReceiver} keeps one multishot recv armed for the
+ * connection's lifetime and reads are served from the chunks it delivers; without, each read
+ * is one IORING_OP_RECV into the caller's memory. The multishot recv is not an operation the
+ * handle counts (no caller waits for it): it is cancelled at {@link #release()}, and the
+ * descriptor is closed at its final CQE.
  */
 final class UringSocket extends NativeSocket {
     private final Ring ring;
@@ -30,6 +37,8 @@ final class UringSocket extends NativeSocket {
     private final UringOp writer;
     /** Holds the sockaddr a connect hands to the kernel; created on first connect, freed on release. */
     private volatile Arena connectArena;
+    /** Null when reads are one-shot recvs. */
+    private final MultishotReceiver receiver;
 
     private UringSocket(LiveHandles live, Ring ring, DescriptorCloser closer, int fd, UringOp reader,
                         UringOp writer) {
@@ -39,17 +48,24 @@ final class UringSocket extends NativeSocket {
         this.fd = fd;
         this.reader = reader;
         this.writer = writer;
+        this.receiver = ring.recvBuffers() == null ? null
+                : new MultishotReceiver(ring, fd, reader, () -> closer.close(fd));
     }
 
     /** Wraps an open descriptor; on failure the descriptor is closed. */
     static UringSocket adopt(LiveHandles live, Ring ring, DescriptorCloser closer, int fd) {
         UringOp reader = null;
+        UringOp writer = null;
         try {
             reader = new UringOp(ring);
-            return new UringSocket(live, ring, closer, fd, reader, new UringOp(ring));
+            writer = new UringOp(ring);
+            return new UringSocket(live, ring, closer, fd, reader, writer);
         } catch (RuntimeException | Error e) {
             if (reader != null) {
                 reader.unregister();
+            }
+            if (writer != null) {
+                writer.unregister();
             }
             SocketCalls.close(fd);
             throw e;
@@ -70,6 +86,10 @@ final class UringSocket extends NativeSocket {
             // Linux reports a reset once, then recv returns 0; java.net.Socket keeps reporting
             // the reset, and an end of stream would be a lie.
             op.fail(SocketError.CONNECTION_RESET, ECONNRESET);
+            return;
+        }
+        if (receiver != null) {
+            receiver.startRecv(op, dst);
             return;
         }
         int len = (int) Math.min(dst.byteSize(), Integer.MAX_VALUE);
@@ -105,7 +125,11 @@ final class UringSocket extends NativeSocket {
 
     @Override
     protected void cancel(PendingOp op) {
-        ((UringOp) op).cancel();
+        if (receiver != null && op == reader) {
+            receiver.cancel(op);
+        } else {
+            ((UringOp) op).cancel();
+        }
     }
 
     @Override
@@ -160,13 +184,22 @@ final class UringSocket extends NativeSocket {
 
     @Override
     protected void release() {
-        closer.close(fd);
         reader.unregister();
         writer.unregister();
         Arena arena = connectArena;
         if (arena != null) {
             arena.close();
         }
+        if (receiver != null) {
+            receiver.close(); // closes the descriptor now, or at the multishot recv's final CQE
+        } else {
+            closer.close(fd);
+        }
+    }
+
+    /** The multishot receiver, or null in one-shot mode; for tests. */
+    MultishotReceiver receiver() {
+        return receiver;
     }
 
     @Override

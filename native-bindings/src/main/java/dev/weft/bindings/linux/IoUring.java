@@ -34,10 +34,14 @@ public final class IoUring {
     // io_uring_sqe.flags
     public static final int IOSQE_FIXED_FILE = 1 << 0;
     public static final int IOSQE_ASYNC = 1 << 4;
+    public static final int IOSQE_BUFFER_SELECT = 1 << 5;
     public static final int IOSQE_CQE_SKIP_SUCCESS = 1 << 6;
 
     // io_uring_sqe.ioprio for IORING_OP_ACCEPT
     public static final int IORING_ACCEPT_MULTISHOT = 1 << 0;
+
+    // io_uring_sqe.ioprio for IORING_OP_RECV/SEND
+    public static final int IORING_RECV_MULTISHOT = 1 << 1;
 
     // io_uring_sqe.cancel_flags
     public static final int IORING_ASYNC_CANCEL_ALL = 1 << 0;
@@ -47,6 +51,8 @@ public final class IoUring {
     public static final int IORING_CQE_F_BUFFER = 1 << 0;
     public static final int IORING_CQE_F_MORE = 1 << 1;
     public static final int IORING_CQE_F_SOCK_NONEMPTY = 1 << 2;
+    /** With IORING_CQE_F_BUFFER, the buffer id is {@code flags >>> IORING_CQE_BUFFER_SHIFT}. */
+    public static final int IORING_CQE_BUFFER_SHIFT = 16;
 
     // sq ring flags
     public static final int IORING_SQ_NEED_WAKEUP = 1 << 0;
@@ -58,4 +64,6 @@ public final class IoUring {
 
     // io_uring_register(2) opcodes
     public static final int IORING_REGISTER_PROBE = 8;
+    public static final int IORING_REGISTER_PBUF_RING = 22;
+    public static final int IORING_UNREGISTER_PBUF_RING = 23;
 }

@@ -1,0 +1,435 @@
+package dev.weft.uring;
+
+import dev.weft.core.PendingOp;
+import dev.weft.core.SocketError;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.weft.bindings.linux.Errno.ECANCELED;
+import static dev.weft.bindings.linux.Errno.ECONNRESET;
+import static dev.weft.bindings.linux.Errno.ENOBUFS;
+import static dev.weft.bindings.linux.Errno.ENOMEM;
+import static dev.weft.bindings.linux.IoUring.IORING_CQE_BUFFER_SHIFT;
+import static dev.weft.bindings.linux.IoUring.IORING_CQE_F_BUFFER;
+import static dev.weft.bindings.linux.IoUring.IORING_CQE_F_MORE;
+import static dev.weft.bindings.linux.IoUring.IORING_OP_RECV;
+import static dev.weft.bindings.linux.IoUring.IORING_RECV_MULTISHOT;
+import static dev.weft.bindings.linux.IoUring.IOSQE_BUFFER_SELECT;
+
+/**
+ * A socket's receive side as one multishot recv (IORING_RECV_MULTISHOT with
+ * IOSQE_BUFFER_SELECT) armed for the connection's lifetime: each arriving chunk lands in a
+ * buffer the kernel picks from the ring's {@link ProvidedBuffers}, so a read costs no system
+ * call, and a connection nobody reads from holds no receive buffer.
+ *
+ * <p><b>Flow.</b> The thread reaping the ring ({@link #onCqe}, under the ring lock) appends each
+ * chunk to a {@link ChunkQueue}; if a reader is waiting it copies straight into the reader's
+ * memory and completes its op. A reader ({@link #startRecv}) copies whatever is queued and
+ * completes inline; with nothing queued it publishes its op in the {@code waiting} slot and
+ * parks. Who serves a published op is decided by one CAS on that slot (the reaping thread
+ * serving it, the reader taking it back, or a cancel failing it), so exactly one of them
+ * completes the op. Both sides publish first and look second (reader: slot, then queue and
+ * state; reaper: queue and state, then slot), with volatile accesses, so a chunk or the end of
+ * the recv can never slip between a reader's look and its park.
+ *
+ * <p><b>Buffers.</b> A chunk's buffer goes back to the kernel once its last byte is copied
+ * out; a partial read keeps the rest for the next. EOF and a reset are sticky entries at the
+ * end of the queue (every later read sees them); other errors are reported once.
+ *
+ * <p><b>Re-arming.</b> A CQE without IORING_CQE_F_MORE means the recv is gone. EOF and reset end
+ * receiving for good. Otherwise the recv is re-armed at once when a reader waits or little is
+ * queued; else the next reader arms it (the kernel keeps the data meanwhile, which is what an
+ * idle connection should cost). When the ring has no free buffer (the recv ended with ENOBUFS,
+ * or the count says so) a reader is served by a one-shot recv into its own memory instead, so a
+ * pool drained by connections whose readers lag can never stall another connection.
+ *
+ * <p><b>Backpressure.</b> When {@link #PAUSE_CHUNKS} chunks are queued (each holds one ring
+ * buffer, however small), the multishot recv is cancelled; it is re-armed when the reader has
+ * brought the queue down to {@link #RESUME_CHUNKS}. Both sides decide after publishing their
+ * own state, so the recv cannot stay disarmed under a short queue with a reader waiting.
+ *
+ * <p><b>Close.</b> {@link #close} (from the socket's release, when no read is in flight)
+ * cancels the recv; the descriptor is closed and the slot freed only at the recv's final CQE,
+ * and queued buffers go back to the ring.
+ */
+final class MultishotReceiver implements Completion {
+    /** Queued chunks at which the recv is paused. */
+    static final int PAUSE_CHUNKS = 16;
+    /** Queued chunks at or below which a paused recv is re-armed. */
+    static final int RESUME_CHUNKS = 4;
+
+    // States of the recv.
+    /** Not posted; the next reader (or a drained queue) arms it. */
+    private static final int IDLE = 0;
+    /** The multishot recv is posted. */
+    private static final int ARMED = 1;
+    /** Cancel asked for backpressure; its final CQE makes it IDLE. */
+    private static final int PAUSING = 2;
+    /** A one-shot recv into the reader's memory is in flight (no ring buffer was free). */
+    private static final int SINGLE = 3;
+    /** EOF or reset is queued: never armed again. */
+    private static final int ENDED = 4;
+    /** Socket released, cancel asked; the final CQE tears down. */
+    private static final int CLOSING = 5;
+    /** Torn down. */
+    private static final int CLOSED = 6;
+
+    // Queue entries: kind in bits 56..58, buffer id in 32..47, length or errno in 0..31. Never 0.
+    private static final long DATA = 1L << 56;
+    private static final long END = 2L << 56;      // EOF (errno 0) or a sticky error
+    private static final long ERROR = 3L << 56;    // reported once
+    private static final long KIND = 7L << 56;
+
+    private static final VarHandle WAITING;
+    /** All of memory, to copy into a reader's segment from any thread. */
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    static {
+        try {
+            WAITING = MethodHandles.lookup().findVarHandle(MultishotReceiver.class, "waiting", PendingOp.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Ring ring;
+    private final ProvidedBuffers buffers;
+    private final int fd;
+    private final int slot;
+    private final Runnable closeDescriptor;
+    /** The socket's read op, which also carries the one-shot recvs. */
+    private final UringOp reader;
+    private final ChunkQueue queue = new ChunkQueue();
+    private final AtomicInteger state = new AtomicInteger(IDLE);
+    private final AtomicInteger queuedChunks = new AtomicInteger();
+    @SuppressWarnings("unused") // through WAITING
+    private volatile PendingOp waiting;
+    /**
+     * The memory of the op in {@code waiting}, as an address and size: the reader's segment may
+     * belong to a confined arena, and the reaping thread writes it as the kernel would, through
+     * {@link #ALL}. Written before the op is published; the reader keeps it alive until done.
+     */
+    private long waitingAddress;
+    private long waitingSize;
+    /** Consumer side: bytes of the head chunk already copied out. */
+    private long headOffset;
+    /** Changed only by the thread that won IDLE -> ARMED. */
+    private int sequence;
+    private volatile long userData;
+    private volatile int arms;
+    private volatile int oneShots;
+
+    /**
+     * @param closeDescriptor closes the socket's descriptor; runs once, after the recv's last CQE
+     */
+    MultishotReceiver(Ring ring, int fd, UringOp reader, Runnable closeDescriptor) {
+        this.ring = ring;
+        this.buffers = ring.recvBuffers();
+        this.fd = fd;
+        this.reader = reader;
+        this.closeDescriptor = closeDescriptor;
+        this.slot = ring.ops().register(this);
+        reader.beforeFinish(this::singleDone);
+    }
+
+    // ---- the reader's side ----
+
+    /**
+     * Serves a read into {@code dst}: completes {@code op} now from queued data, or leaves it to
+     * be completed by the reaping thread. Runs on the reader's thread, or on the reaping thread
+     * for an op it took from {@code waiting}; either way the caller owns {@code op} and no other
+     * thread consumes the queue meanwhile. Never throws.
+     */
+    void startRecv(PendingOp op, MemorySegment dst) {
+        startRecv(op, dst.address(), dst.byteSize());
+    }
+
+    private void startRecv(PendingOp op, long address, long size) {
+        while (true) {
+            if (consume(op, address, size)) {
+                return;
+            }
+            int s = state.get();
+            switch (s) {
+                case IDLE -> {
+                    if (buffers.exhausted()) {
+                        if (state.compareAndSet(IDLE, SINGLE)) {
+                            receiveOnce(op, address, size);
+                            return;
+                        }
+                    } else if (!arm()) {
+                        op.fail(SocketError.NO_RESOURCES, ENOMEM);
+                        return;
+                    }
+                }
+                case ARMED, PAUSING -> {
+                    waitingAddress = address;
+                    waitingSize = size;
+                    WAITING.setVolatile(this, op);
+                    int now = state.get();
+                    if (queue.isEmpty() && (now == ARMED || now == PAUSING) && !op.cancelRequested()) {
+                        return; // the reaping thread completes it, or a cancel takes it back
+                    }
+                    if (!WAITING.compareAndSet(this, op, null)) {
+                        return; // the reaping thread or a cancel owns it now
+                    }
+                    if (op.cancelRequested()) {
+                        op.fail(SocketError.CANCELLED, ECANCELED);
+                        return;
+                    }
+                    // data queued or the recv ended while publishing: look again
+                }
+                case ENDED -> {
+                    // the sticky entry is queued before this state is set: consume() finds it
+                }
+                default -> {
+                    // SINGLE, CLOSING, CLOSED: no reader can be here then (each waits for its op)
+                    op.fail(SocketError.OTHER, 0);
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A one-shot recv straight into {@code dst}; the state is SINGLE until its CQE. */
+    private void receiveOnce(PendingOp op, long address, long size) {
+        if (op != reader) {
+            state.set(IDLE);
+            op.fail(SocketError.OTHER, 0); // a weft bug: only the socket's read op reads
+            return;
+        }
+        int len = (int) Math.min(size, Integer.MAX_VALUE);
+        oneShots++;
+        // The reader keeps its memory alive until the op completes; no segment to pin here.
+        reader.submit(IORING_OP_RECV, fd, null, address, len, 0, 0);
+        // A cancel that looked before the submission had no user_data to cancel.
+        if (op.cancelRequested()) {
+            reader.cancel();
+        }
+    }
+
+    /** The one-shot recv's CQE (or its failed submission): runs before its op completes. */
+    private void singleDone() {
+        state.compareAndSet(SINGLE, IDLE);
+    }
+
+    /**
+     * Cancels a read for a timeout, an interrupt or a close: fails {@code op} if it is still
+     * waiting, asks the kernel to cancel it if it is a one-shot recv, does nothing if the
+     * reaping thread already took it (it completes it). The multishot recv stays armed.
+     */
+    void cancel(PendingOp op) {
+        if (state.get() == SINGLE) {
+            reader.cancel();
+            return;
+        }
+        if (WAITING.compareAndSet(this, op, null)) {
+            op.fail(SocketError.CANCELLED, ECANCELED);
+        }
+    }
+
+    /**
+     * Copies queued data into {@code dst} and completes {@code op}; fails it at a queued error.
+     *
+     * @return false when nothing is queued (the op is untouched)
+     */
+    private boolean consume(PendingOp op, long address, long room) {
+        long e = queue.peek();
+        if (e == 0) {
+            return false;
+        }
+        if ((e & KIND) != DATA) {
+            int errno = (int) e;
+            if ((e & KIND) == ERROR) {
+                queue.remove();
+            }
+            if (errno == 0) {
+                op.complete(0);
+            } else {
+                op.fail(Errors.toSocketError(errno, false), errno);
+            }
+            return true;
+        }
+        long copied = 0;
+        while (e != 0 && (e & KIND) == DATA && copied < room) {
+            int bid = (int) (e >>> 32) & 0xFFFF;
+            int length = (int) e;
+            long take = Math.min(length - headOffset, room - copied);
+            MemorySegment.copy(buffers.data(), buffers.offset(bid) + headOffset, ALL, address + copied, take);
+            copied += take;
+            if (headOffset + take < length) {
+                headOffset += take;
+                break;
+            }
+            headOffset = 0;
+            queue.remove();
+            queuedChunks.decrementAndGet();
+            buffers.give(bid);
+            e = queue.peek();
+        }
+        if (state.get() == IDLE && queuedChunks.get() <= RESUME_CHUNKS && !buffers.exhausted()) {
+            arm(); // a paused recv: the reader has caught up
+        }
+        op.complete(copied);
+        return true;
+    }
+
+    /**
+     * Posts the multishot recv if it is IDLE.
+     *
+     * @return false only if the ring refused the submission (the state is IDLE again)
+     */
+    private boolean arm() {
+        if (!state.compareAndSet(IDLE, ARMED)) {
+            return true;
+        }
+        long ud = UserData.of(slot, ++sequence);
+        userData = ud;
+        arms++;
+        if (!ring.submit(IORING_OP_RECV, fd, 0, 0, 0, IORING_RECV_MULTISHOT, 0, IOSQE_BUFFER_SELECT,
+                ProvidedBuffers.GROUP, ud)) {
+            state.compareAndSet(ARMED, IDLE);
+            return false;
+        }
+        // A close that switched ARMED to CLOSING before userData was set cancelled nothing.
+        if (state.get() == CLOSING) {
+            ring.cancel(ud);
+        }
+        return true;
+    }
+
+    // ---- the reaping thread's side ----
+
+    @Override
+    public long userData() {
+        return userData;
+    }
+
+    @Override
+    public void onCqe(int res, int flags) {
+        boolean more = (flags & IORING_CQE_F_MORE) != 0;
+        if ((flags & IORING_CQE_F_BUFFER) != 0) {
+            buffers.taken();
+            int bid = flags >>> IORING_CQE_BUFFER_SHIFT;
+            if (res > 0 && state.get() != CLOSING) {
+                queuedChunks.incrementAndGet();
+                queue.offer(DATA | ((long) bid << 32) | res);
+            } else {
+                buffers.give(bid);
+            }
+        }
+        if (more) {
+            if (queuedChunks.get() >= PAUSE_CHUNKS && state.compareAndSet(ARMED, PAUSING)) {
+                ring.cancel(userData);
+            }
+            serveWaiting();
+            return;
+        }
+        // The recv is gone.
+        long entry = 0;
+        int next = IDLE;
+        if (res == 0) {
+            entry = END;
+            next = ENDED;
+        } else if (res < 0 && -res != ECANCELED && -res != ENOBUFS) {
+            boolean sticky = -res == ECONNRESET; // Linux reports it once; recv then returns 0
+            entry = (sticky ? END : ERROR) | (-res);
+            next = sticky ? ENDED : IDLE;
+        }
+        if (state.get() != CLOSING && entry != 0) {
+            queue.offer(entry);
+        }
+        int s;
+        do {
+            s = state.get();
+            if (s == CLOSING) {
+                tearDown();
+                return;
+            }
+        } while (!state.compareAndSet(s, next));
+        serveWaiting();
+        if (next != IDLE) {
+            return;
+        }
+        PendingOp op = (PendingOp) WAITING.getVolatile(this);
+        if (op != null) {
+            if (WAITING.compareAndSet(this, op, null)) {
+                startRecv(op, waitingAddress, waitingSize); // arms again (or, out of buffers, fails over)
+            }
+        } else if (-res != ENOBUFS && queuedChunks.get() <= RESUME_CHUNKS) {
+            arm();
+        }
+    }
+
+    /** Completes a waiting reader from the queue, if both are there. */
+    private void serveWaiting() {
+        PendingOp op = (PendingOp) WAITING.getVolatile(this);
+        if (op != null && !queue.isEmpty() && WAITING.compareAndSet(this, op, null)) {
+            consume(op, waitingAddress, waitingSize);
+        }
+    }
+
+    // ---- close ----
+
+    /** Stops receiving; call once, when no read is in flight (the socket's release). */
+    void close() {
+        while (true) {
+            int s = state.get();
+            if (s == ARMED || s == PAUSING) {
+                if (state.compareAndSet(s, CLOSING)) {
+                    ring.recvClosing(1);
+                    ring.cancel(userData);
+                    return;
+                }
+            } else if (s == IDLE || s == ENDED || s == SINGLE) {
+                if (state.compareAndSet(s, CLOSED)) {
+                    release();
+                    return;
+                }
+            } else {
+                return;
+            }
+        }
+    }
+
+    private void tearDown() {
+        state.set(CLOSED);
+        try {
+            release();
+        } finally {
+            ring.recvClosing(-1);
+        }
+    }
+
+    private void release() {
+        long e;
+        while ((e = queue.peek()) != 0) {
+            if ((e & KIND) == DATA) {
+                buffers.give((int) (e >>> 32) & 0xFFFF);
+            }
+            queue.remove();
+        }
+        ring.ops().unregister(slot);
+        closeDescriptor.run();
+    }
+
+    // ---- for tests ----
+
+    /** How many times a multishot recv was posted for this socket. */
+    int arms() {
+        return arms;
+    }
+
+    /** How many reads were served by a one-shot recv because no ring buffer was free. */
+    int oneShots() {
+        return oneShots;
+    }
+
+    /** True while a multishot recv is posted. */
+    boolean armed() {
+        int s = state.get();
+        return s == ARMED || s == PAUSING;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.weft.uring;
+
+import dev.weft.bindings.linux.IoUringBuf;
+import dev.weft.bindings.linux.IoUringBufReg;
+import dev.weft.bindings.linux.LibC;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.weft.bindings.linux.IoUring.IORING_REGISTER_PBUF_RING;
+import static dev.weft.bindings.linux.Mman.*;
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * One ring's pool of receive buffers, registered with the kernel as a provided buffer ring
+ * (IORING_REGISTER_PBUF_RING, buffer group {@link #GROUP}). A multishot recv asks the kernel to
+ * pick a buffer per arriving chunk; the CQE names the buffer ({@code flags >>> 16}), and weft
+ * hands it back with {@link #give} once every byte of it has been copied out.
+ *
+ * <p>Memory: the ring and the buffers are anonymous private mappings, so pages are committed
+ * only when the kernel first writes them, and they stay mapped (unmoved) until {@link #close},
+ * which runs after the io_uring instance itself is closed: no recv can be in flight then.
+ *
+ * <p>Threading: {@link #give} may be called by any thread (a reader copying a queued chunk, or
+ * the reaping thread); the tail is advanced under a short lock of its own, never the ring lock.
+ * The kernel reads the tail with acquire semantics, so the entry is written before a release
+ * store of the tail.
+ */
+final class ProvidedBuffers implements AutoCloseable {
+    /** The buffer group id every multishot recv of the ring selects from. */
+    static final int GROUP = 0;
+
+    private static final VarHandle SHORT = JAVA_SHORT.varHandle();
+    private static final long ENTRY = IoUringBuf.sizeof();
+    private static final long TAIL = IoUringBuf.tailOffset();
+    private static final long ADDR = IoUringBuf.layout().byteOffset(groupElement("addr"));
+    private static final long LEN = IoUringBuf.layout().byteOffset(groupElement("len"));
+    private static final long BID = IoUringBuf.layout().byteOffset(groupElement("bid"));
+
+    private final MemorySegment ring;
+    private final MemorySegment data;
+    private final int count;
+    private final int size;
+    private final int mask;
+    private final AtomicInteger out = new AtomicInteger();
+    private int tail; // guarded by this
+
+    private ProvidedBuffers(MemorySegment ring, MemorySegment data, int count, int size) {
+        this.ring = ring;
+        this.data = data;
+        this.count = count;
+        this.size = size;
+        this.mask = count - 1;
+    }
+
+    /**
+     * Maps {@code count} buffers of {@code size} bytes and registers them with the io_uring
+     * instance {@code ringFd}.
+     *
+     * @param count a power of two, at most 32768
+     */
+    static ProvidedBuffers register(int ringFd, int count, int size) throws IOException {
+        if (Integer.bitCount(count) != 1 || count > 32768) {
+            throw new IllegalArgumentException("buffer count must be a power of two <= 32768: " + count);
+        }
+        MemorySegment ring = map(count * ENTRY);
+        MemorySegment data;
+        try {
+            data = map((long) count * size);
+        } catch (IOException e) {
+            unmap(ring);
+            throw e;
+        }
+        ProvidedBuffers buffers = new ProvidedBuffers(ring, data, count, size);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = a.allocate(LibC.CAPTURE_STATE_LAYOUT);
+            MemorySegment reg = a.allocate(IoUringBufReg.layout());
+            IoUringBufReg.ring_addr(reg, ring.address());
+            IoUringBufReg.ring_entries(reg, count);
+            IoUringBufReg.bgid(reg, (short) GROUP);
+            long rc = LibC.io_uring_register(errno, ringFd, IORING_REGISTER_PBUF_RING, reg, 1);
+            if (rc < 0) {
+                buffers.close();
+                throw new IOException("IORING_REGISTER_PBUF_RING failed, errno " + LibC.errno(errno)
+                        + " (multishot recv needs Linux 5.19+; -Dweft.uring.multishotRecv=false avoids it)");
+            }
+        }
+        synchronized (buffers) {
+            for (int bid = 0; bid < count; bid++) {
+                buffers.add(bid);
+            }
+            buffers.publish();
+        }
+        return buffers;
+    }
+
+    int size() {
+        return size;
+    }
+
+    int count() {
+        return count;
+    }
+
+    /** All the buffers, back to back. */
+    MemorySegment data() {
+        return data;
+    }
+
+    /** Where buffer {@code bid} starts in {@link #data()}. */
+    long offset(int bid) {
+        return (long) bid * size;
+    }
+
+    /** Counts one buffer the kernel filled (a CQE with IORING_CQE_F_BUFFER). */
+    void taken() {
+        out.incrementAndGet();
+    }
+
+    /** Buffers the kernel filled and weft has not given back. */
+    int outstanding() {
+        return out.get();
+    }
+
+    /** True when (as far as reaped CQEs tell) the kernel has no buffer left to fill. */
+    boolean exhausted() {
+        return out.get() >= count;
+    }
+
+    /** Gives buffer {@code bid} back to the kernel; its contents are not used again. */
+    void give(int bid) {
+        synchronized (this) {
+            add(bid);
+            publish();
+        }
+        out.decrementAndGet();
+    }
+
+    private void add(int bid) {
+        long entry = (tail & mask) * ENTRY;
+        // Never write resv: in entry 0 it is the tail itself.
+        ring.set(JAVA_LONG, entry + ADDR, data.address() + (long) bid * size);
+        ring.set(JAVA_INT, entry + LEN, size);
+        ring.set(JAVA_SHORT, entry + BID, (short) bid);
+        tail++;
+    }
+
+    private void publish() {
+        SHORT.setRelease(ring, TAIL, (short) tail);
+    }
+
+    /** Unmaps the ring and the buffers; call only after the io_uring instance is closed. */
+    @Override
+    public void close() {
+        unmap(data);
+        unmap(ring);
+    }
+
+    private static MemorySegment map(long bytes) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = a.allocate(LibC.CAPTURE_STATE_LAYOUT);
+            MemorySegment at = LibC.mmap(errno, MemorySegment.NULL, bytes, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (at.address() == -1L) {
+                throw new IOException("mmap of " + bytes + " bytes of receive buffers failed, errno "
+                        + LibC.errno(errno));
+            }
+            return at.reinterpret(bytes);
+        }
+    }
+
+    private static void unmap(MemorySegment region) {
+        if (region != null) {
+            try (Arena a = Arena.ofConfined()) {
+                LibC.munmap(a.allocate(LibC.CAPTURE_STATE_LAYOUT), region, region.byteSize());
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package dev.weft.uring;
+
+import dev.weft.core.BackendConfig;
+import dev.weft.core.NativeListener;
+import dev.weft.core.NativeSocket;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Multishot recv with provided buffers, with pools small enough that partial chunks,
+ * backpressure and an exhausted pool actually happen.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MultishotRecvTest {
+    private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
+
+    private IoUringBackend backend;
+    private NativeListener listener;
+    private final Arena arena = Arena.ofShared();
+
+    @BeforeAll
+    static void linuxOnly() {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "io_uring is Linux only");
+    }
+
+    private void open(int buffers, int bufferSize) throws IOException {
+        backend = new IoUringBackend(new BackendConfig(1, 256, 1), buffers, bufferSize);
+        listener = backend.listen(ANY_LOOPBACK, 50);
+    }
+
+    @AfterEach
+    void close() {
+        if (listener != null) {
+            listener.close();
+        }
+        if (backend != null) {
+            backend.close();
+            assertThat(backend.liveHandles().count()).as("handles left after close").isZero();
+            assertThat(backend.registeredOps()).as("ops left registered after close").isZero();
+            assertThat(backend.recvBuffersOutstanding()).as("buffers not given back").isZero();
+        }
+        arena.close();
+    }
+
+    private NativeSocket[] pair() throws IOException {
+        NativeSocket client = backend.openStream(listener.localAddress());
+        client.connect(listener.localAddress(), 0);
+        return new NativeSocket[] {client, listener.accept(TimeUnit.SECONDS.toNanos(10))};
+    }
+
+    private static MemorySegment pattern(Arena arena, int size, int seed) {
+        MemorySegment s = arena.allocate(size);
+        for (int i = 0; i < size; i++) {
+            s.set(JAVA_BYTE, i, (byte) (i * 31 + seed));
+        }
+        return s;
+    }
+
+    /** Reads exactly {@code expected.byteSize()} bytes in reads of at most {@code chunk}. */
+    private void readExactly(NativeSocket s, MemorySegment expected, int chunk) throws IOException {
+        MemorySegment dst = arena.allocate(chunk);
+        long got = 0;
+        while (got < expected.byteSize()) {
+            int n = s.read(dst, TimeUnit.SECONDS.toNanos(10));
+            assertThat(n).as("bytes read at offset %d", got).isPositive();
+            assertThat(dst.asSlice(0, n).mismatch(expected.asSlice(got, n))).as("data at %d", got).isEqualTo(-1);
+            got += n;
+        }
+    }
+
+    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("waiting for " + what).isNegative();
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void partialReadsKeepTheRestOfAChunk() throws Exception {
+        open(16, 1024);
+        NativeSocket[] p = pair();
+        MemorySegment data = pattern(arena, 1000, 1);
+        p[0].writeFully(data);
+        readExactly(p[1], data, 7);
+        assertThat(((UringSocket) p[1]).receiver().arms()).isOne();
+        p[0].close();
+        p[1].close();
+    }
+
+    @Test
+    void aLaggingReaderPausesTheRecvWhichResumesWhenDrained() throws Exception {
+        open(64, 256);
+        NativeSocket[] p = pair();
+        MultishotReceiver receiver = ((UringSocket) p[1]).receiver();
+        MemorySegment data = pattern(arena, 256 << 10, 2);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                p[0].writeFully(data);
+                p[0].shutdownOutput();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+        // Arm with a first read, then lag: the queue fills and the recv pauses.
+        readExactly(p[1], data.asSlice(0, 1), 1);
+        awaitTrue("recv paused", () -> !receiver.armed());
+        assertThat(backend.recvBuffersOutstanding()).isBetween(MultishotReceiver.PAUSE_CHUNKS, 64);
+        readExactly(p[1], data.asSlice(1), 1000);
+        assertThat(p[1].read(arena.allocate(16), TimeUnit.SECONDS.toNanos(10))).isEqualTo(-1);
+        writer.get(10, TimeUnit.SECONDS);
+        assertThat(receiver.arms()).as("re-arms after pauses").isGreaterThan(1);
+        p[0].close();
+        p[1].close();
+    }
+
+    @Test
+    void anExhaustedPoolFallsBackToOneShotRecvsAndNothingIsLost() throws Exception {
+        open(4, 64); // fewer buffers than a paused queue may hold
+        NativeSocket[] hog = pair();
+        MemorySegment big = pattern(arena, 4096, 3);
+        MultishotReceiver hogReceiver = ((UringSocket) hog[1]).receiver();
+        CompletableFuture<Void> hogWriter = CompletableFuture.runAsync(() -> {
+            try {
+                hog[0].writeFully(big);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+        readExactly(hog[1], big.asSlice(0, 1), 1); // arms, then holds every buffer unread
+        awaitTrue("pool exhausted", () -> backend.recvBuffersOutstanding() == 4 && !hogReceiver.armed());
+
+        NativeSocket[] other = pair();
+        MemorySegment hello = pattern(arena, 300, 4);
+        other[0].writeFully(hello);
+        readExactly(other[1], hello, 512);
+        assertThat(((UringSocket) other[1]).receiver().oneShots()).as("reads served by one-shot recvs").isPositive();
+
+        readExactly(hog[1], big.asSlice(1), 100);
+        hogWriter.get(10, TimeUnit.SECONDS);
+        // With buffers back, the other connection goes multishot again.
+        other[0].writeFully(hello);
+        readExactly(other[1], hello, 512);
+        assertThat(((UringSocket) other[1]).receiver().arms()).isPositive();
+        for (NativeSocket s : new NativeSocket[] {hog[0], hog[1], other[0], other[1]}) {
+            s.close();
+        }
+    }
+
+    @Test
+    void readTimeoutsRacingWithArrivingDataLoseAndDuplicateNothing() throws Exception {
+        open(32, 128);
+        NativeSocket[] p = pair();
+        int size = 60_000;
+        MemorySegment data = pattern(arena, size, 5);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                for (int at = 0; at < size; ) {
+                    int n = Math.min(size - at, 1 + r.nextInt(700));
+                    p[0].writeFully(data.asSlice(at, n));
+                    at += n;
+                    // Gaps for reads to time out in (sleep: a park may return at once on the
+                    // permit left by the send's own completion).
+                    Thread.sleep(java.time.Duration.ofNanos(r.nextInt(1_000_000)));
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+        MemorySegment dst = arena.allocate(333);
+        long got = 0;
+        int timeouts = 0;
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        while (got < size) {
+            try {
+                int n = p[1].read(dst, 20_000 + r.nextInt(1_000_000));
+                assertThat(n).isPositive();
+                assertThat(dst.asSlice(0, n).mismatch(data.asSlice(got, n))).as("data at %d", got).isEqualTo(-1);
+                got += n;
+            } catch (SocketTimeoutException e) {
+                timeouts++;
+            }
+        }
+        writer.get(10, TimeUnit.SECONDS);
+        assertThat(timeouts).as("timeouts that raced with data").isPositive();
+        assertThat(((UringSocket) p[1]).receiver().armed()).as("still armed after timeouts").isTrue();
+        p[0].close();
+        p[1].close();
+    }
+
+    @Test
+    void closeWithQueuedDataGivesTheBuffersBack() throws Exception {
+        open(16, 64);
+        NativeSocket[] p = pair();
+        MemorySegment data = pattern(arena, 500, 6);
+        readTimesOut(p[1]); // arms the recv
+        p[0].writeFully(data);
+        awaitTrue("chunks queued", () -> backend.recvBuffersOutstanding() > 0);
+        int registered = backend.registeredOps();
+        p[1].close();
+        awaitTrue("buffers back", () -> backend.recvBuffersOutstanding() == 0);
+        awaitTrue("recv slot freed", () -> backend.registeredOps() == registered - 3);
+        p[0].close();
+    }
+
+    private static void readTimesOut(NativeSocket s) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            s.read(a.allocate(8), TimeUnit.MILLISECONDS.toNanos(1));
+            throw new AssertionError("read returned data");
+        } catch (SocketTimeoutException expected) {
+            // armed and still armed
+        }
+    }
+}
