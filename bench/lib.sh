@@ -29,7 +29,7 @@ build_if_needed() {
 }
 
 # Starts a server in the background: start_server NAME PORT LOGFILE [extra java flags...]
-# NAME is weft-echo, jdk-echo, netty-epoll, netty-io_uring, weft-http, jdk-http.
+# NAME is weft-echo, weft-echo-ms (multishot recv), jdk-echo, netty-epoll, netty-io_uring, weft-http, jdk-http.
 # Sets SERVER_PID; waits until it prints that it is listening.
 start_server() {
     local name=$1 port=$2 log=$3
@@ -38,6 +38,7 @@ start_server() {
     local cmd
     case "$name" in
         weft-echo)      cmd=(-cp "$cp" dev.weft.samples.EchoServer "$port") ;;
+        weft-echo-ms)   cmd=(-Dweft.uring.multishotRecv=true -cp "$cp" dev.weft.samples.EchoServer "$port") ;;
         jdk-echo)       cmd=(-cp "$cp" dev.weft.samples.JdkEchoServer "$port") ;;
         weft-http)      cmd=(-cp "$cp" dev.weft.samples.HttpHelloServer "$port") ;;
         jdk-http)       cmd=(-cp "$cp" dev.weft.samples.JdkHttpHelloServer "$port") ;;
