@@ -23,4 +23,9 @@ final class CompletionScratch {
         flags = arena.allocate(ValueLayout.JAVA_INT);
         socketValue = arena.allocate(ValueLayout.JAVA_LONG);
     }
+
+    /** Native bytes allocated for this scratch. */
+    long nativeBytes() {
+        return callState.byteSize() + bytes.byteSize() + flags.byteSize() + socketValue.byteSize();
+    }
 }

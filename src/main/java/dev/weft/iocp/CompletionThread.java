@@ -46,6 +46,11 @@ final class CompletionThread extends Thread {
         this.scratch = new CompletionScratch(arena);
     }
 
+    /** Native bytes this thread allocated from the backend's arena (freed with it). */
+    long nativeBytes() {
+        return entries.byteSize() + removed.byteSize() + scratch.nativeBytes();
+    }
+
     @Override
     public void run() {
         long entrySize = OverlappedEntry.sizeof();

@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.LongAdder;
  * to false to measure or test the packet-only path. (Microsoft warns that the mode is unsafe with
  * non-IFS layered service providers; weft does not detect those.)
  *
- * <p>Native memory: the per-operation contexts live in {@link OpTable}, allocated from this
- * backend's arena; they are returned to the pool by a handle's release (after its last
- * completion) and freed by {@link #close()}.
+ * <p>Native memory: the per-operation contexts live in {@link OpTable}, in chunks; they are
+ * returned to the pool by a handle's release (after its last completion), chunks beyond the
+ * first are freed when no context is in use, and the rest by {@link #close()}. The completion
+ * threads' entry arrays and scratch come from this backend's arena, freed by {@link #close()}.
+ * All of it is reported to the runtime's {@link dev.weft.core.Accounting}.
  */
 public final class IocpBackend implements Backend {
     /** System property: "false" turns off the skip-completion-port-on-success fast path. */
@@ -45,7 +47,9 @@ public final class IocpBackend implements Backend {
     private final BackendConfig config;
     private final LiveHandles live = new LiveHandles();
     private final Arena arena = Arena.ofShared();
-    private final OpTable table = new OpTable(arena);
+    private final OpTable table = new OpTable(live.accounting());
+    /** Bytes allocated from {@link #arena} (completion threads' arrays), reported to the accounting. */
+    private long arenaBytes;
     private final MemorySegment port;
     private final ExtensionFunctions functions;
     private final boolean skipOnSuccess;
@@ -60,6 +64,7 @@ public final class IocpBackend implements Backend {
         try (Arena temp = Arena.ofConfined()) {
             int error = Ws2_32.WSAStartup(CallState.allocate(temp), Ws2_32.WINSOCK_VERSION, WsaData.allocate(temp));
             if (error != 0) {
+                table.close();
                 arena.close();
                 throw IocpErrors.exception("WSAStartup", error);
             }
@@ -80,6 +85,7 @@ public final class IocpBackend implements Backend {
                 }
                 Ws2_32.WSACleanup(CallState.allocate(temp));
             }
+            table.close();
             arena.close();
             throw e;
         }
@@ -88,7 +94,9 @@ public final class IocpBackend implements Backend {
         threads = new CompletionThread[config.completionThreads()];
         for (int i = 0; i < threads.length; i++) {
             threads[i] = new CompletionThread("weft-iocp-" + i, port, table, batch, arena);
+            arenaBytes += threads[i].nativeBytes();
         }
+        live.accounting().allocated(arenaBytes);
         for (CompletionThread thread : threads) {
             thread.start();
         }
@@ -232,7 +240,9 @@ public final class IocpBackend implements Backend {
             stopped = false;
         }
         if (allReleased && stopped) {
+            table.close();
             arena.close();
+            live.accounting().freed(arenaBytes);
         }
     }
 }

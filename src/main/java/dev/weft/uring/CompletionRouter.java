@@ -1,5 +1,7 @@
 package dev.weft.uring;
 
+import dev.weft.core.Debug;
+
 /**
  * Hands each CQE of one ring to the {@link Completion} its user_data names. Runs on whichever
  * thread reaps (a submitter right after its io_uring_enter, or the ring's {@link Reaper}), always
@@ -24,8 +26,10 @@ final class CompletionRouter implements CompletionQueue.Handler {
         Completion completion = ops.get(UserData.slot(userData));
         if (completion == null || completion.userData() != userData) {
             // Cannot happen while each op stays registered until its last CQE: report, never guess.
-            System.err.println("weft: stale io_uring completion user_data=0x" + Long.toHexString(userData)
-                    + " res=" + res + " on " + ringName);
+            // Counted as a violation but not thrown: the other CQEs of this batch still need routing.
+            IllegalStateException violation = Debug.violation("stale io_uring completion user_data=0x"
+                    + Long.toHexString(userData) + " res=" + res + " on " + ringName);
+            System.err.println(violation.getMessage());
             return;
         }
         try {

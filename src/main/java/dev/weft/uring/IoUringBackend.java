@@ -80,7 +80,7 @@ public final class IoUringBackend implements Backend {
         maxQueuedAccepts = Math.max(16, config.acceptsPosted() * 8);
         try {
             for (int i = 0; i < n; i++) {
-                rings[i] = Ring.open(config.queueDepth(), recvBuffers, recvBufferSize);
+                rings[i] = Ring.open(config.queueDepth(), recvBuffers, recvBufferSize, live.accounting());
                 reapers[i] = new Reaper(rings[i], "weft-io_uring-" + i);
             }
         } catch (IOException | RuntimeException e) {

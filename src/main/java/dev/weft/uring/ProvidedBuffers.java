@@ -3,6 +3,7 @@ package dev.weft.uring;
 import dev.weft.bindings.linux.IoUringBuf;
 import dev.weft.bindings.linux.IoUringBufReg;
 import dev.weft.bindings.linux.LibC;
+import dev.weft.core.Accounting;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -48,23 +49,27 @@ final class ProvidedBuffers implements AutoCloseable {
     private final int size;
     private final int mask;
     private final AtomicInteger out = new AtomicInteger();
+    private final Accounting accounting;
     private int tail; // guarded by this
 
-    private ProvidedBuffers(MemorySegment ring, MemorySegment data, int count, int size) {
+    private ProvidedBuffers(MemorySegment ring, MemorySegment data, int count, int size, Accounting accounting) {
         this.ring = ring;
         this.data = data;
         this.count = count;
         this.size = size;
         this.mask = count - 1;
+        this.accounting = accounting;
+        // Reported at its mapped size, though pages are committed only as the kernel fills them.
+        accounting.allocated(ring.byteSize() + data.byteSize());
     }
 
     /**
      * Maps {@code count} buffers of {@code size} bytes and registers them with the io_uring
-     * instance {@code ringFd}.
+     * instance {@code ringFd}; the mappings are reported to {@code accounting} until {@link #close}.
      *
      * @param count a power of two, at most 32768
      */
-    static ProvidedBuffers register(int ringFd, int count, int size) throws IOException {
+    static ProvidedBuffers register(int ringFd, int count, int size, Accounting accounting) throws IOException {
         if (Integer.bitCount(count) != 1 || count > 32768) {
             throw new IllegalArgumentException("buffer count must be a power of two <= 32768: " + count);
         }
@@ -76,7 +81,7 @@ final class ProvidedBuffers implements AutoCloseable {
             unmap(ring);
             throw e;
         }
-        ProvidedBuffers buffers = new ProvidedBuffers(ring, data, count, size);
+        ProvidedBuffers buffers = new ProvidedBuffers(ring, data, count, size, accounting);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment errno = a.allocate(LibC.CAPTURE_STATE_LAYOUT);
             MemorySegment reg = a.allocate(IoUringBufReg.layout());
@@ -159,6 +164,7 @@ final class ProvidedBuffers implements AutoCloseable {
     public void close() {
         unmap(data);
         unmap(ring);
+        accounting.freed(ring.byteSize() + data.byteSize());
     }
 
     private static MemorySegment map(long bytes) throws IOException {

@@ -6,6 +6,7 @@ import dev.weft.bindings.linux.IoUringCqe;
 import dev.weft.bindings.linux.IoUringParams;
 import dev.weft.bindings.linux.IoUringSqe;
 import dev.weft.bindings.linux.LibC;
+import dev.weft.core.Accounting;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -42,6 +43,9 @@ final class Ring implements AutoCloseable {
     private final long cqRingSize;
     private final MemorySegment sqeMemory;
     private final long sqeSize;
+    private final Accounting accounting;
+    /** The mapped regions and this ring's arena, as reported to {@link #accounting}. */
+    private final long nativeBytes;
     private final SubmissionQueue sq;
     private final CompletionQueue cq;
     private final OpTable ops = new OpTable();
@@ -61,8 +65,9 @@ final class Ring implements AutoCloseable {
     private final AtomicInteger recvsClosing = new AtomicInteger();
     private boolean closed;
 
-    private Ring(int fd, MemorySegment params) throws IOException {
+    private Ring(int fd, MemorySegment params, Accounting accounting) throws IOException {
         this.fd = fd;
+        this.accounting = accounting;
         MemorySegment sqOff = IoUringParams.sq_off(params);
         MemorySegment cqOff = IoUringParams.cq_off(params);
         int sqEntries = IoUringParams.sq_entries(params);
@@ -100,17 +105,23 @@ final class Ring implements AutoCloseable {
         this.sq = new SubmissionQueue(sqRing, sqes, sqOff);
         this.cq = new CompletionQueue(cqRing, cqOff);
         this.router = new CompletionRouter(ops, toString());
+        long arenaBytes = submitErrno.byteSize() + waitErrno.byteSize() + briefErrno.byteSize()
+                + briefWait.arg().byteSize();
+        this.nativeBytes = ringSize + (cqRing != sqRing ? cqRingSize : 0) + sqeSize + arenaBytes;
+        accounting.allocated(nativeBytes); // last: a constructor that throws has reported nothing
     }
 
     /**
      * Sets up a ring with at least {@code entries} SQEs (clamped to the kernel's maximum) and,
-     * if {@code recvBufferCount > 0}, a provided buffer ring for multishot recvs.
+     * if {@code recvBufferCount > 0}, a provided buffer ring for multishot recvs. Its native
+     * memory is reported to {@code accounting} until {@link #close}.
      */
-    static Ring open(int entries, int recvBufferCount, int recvBufferSize) throws IOException {
-        Ring ring = open(entries);
+    static Ring open(int entries, int recvBufferCount, int recvBufferSize, Accounting accounting)
+            throws IOException {
+        Ring ring = open(entries, accounting);
         if (recvBufferCount > 0) {
             try {
-                ring.recvBuffers = ProvidedBuffers.register(ring.fd, recvBufferCount, recvBufferSize);
+                ring.recvBuffers = ProvidedBuffers.register(ring.fd, recvBufferCount, recvBufferSize, accounting);
             } catch (IOException | RuntimeException e) {
                 ring.close();
                 throw e;
@@ -120,7 +131,7 @@ final class Ring implements AutoCloseable {
     }
 
     /** Sets up a ring with at least {@code entries} SQEs (clamped to the kernel's maximum). */
-    static Ring open(int entries) throws IOException {
+    static Ring open(int entries, Accounting accounting) throws IOException {
         try (Arena setup = Arena.ofConfined()) {
             MemorySegment errno = setup.allocate(LibC.CAPTURE_STATE_LAYOUT);
             MemorySegment params = setup.allocate(IoUringParams.layout());
@@ -139,7 +150,7 @@ final class Ring implements AutoCloseable {
                         : code == 1 ? " (EPERM: io_uring disabled by sysctl or seccomp)" : ""));
             }
             try {
-                return new Ring((int) fd, params);
+                return new Ring((int) fd, params, accounting);
             } catch (IOException | RuntimeException e) {
                 SocketCalls.close((int) fd);
                 throw e;
@@ -354,6 +365,7 @@ final class Ring implements AutoCloseable {
             lock.unlock();
         }
         arena.close();
+        accounting.freed(nativeBytes);
     }
 
     @Override

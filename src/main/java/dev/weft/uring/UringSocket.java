@@ -37,6 +37,8 @@ final class UringSocket extends NativeSocket {
     private final UringOp writer;
     /** Holds the sockaddr a connect hands to the kernel; created on first connect, freed on release. */
     private volatile Arena connectArena;
+    /** Bytes allocated from {@link #connectArena}, reported to the accounting; freed on release. */
+    private volatile long connectBytes;
     /** Null when reads are one-shot recvs. */
     private final MultishotReceiver receiver;
 
@@ -114,6 +116,9 @@ final class UringSocket extends NativeSocket {
                 connectArena = arena;
             }
             address = arena.allocate(SockaddrCodec.MAX_SIZE, 8);
+            // One connect at a time per socket (the writer op), so this is the only writer.
+            connectBytes = connectBytes + address.byteSize();
+            accounting().allocated(address.byteSize());
             length = SockaddrCodec.encode(remote, address);
         } catch (IOException | RuntimeException e) {
             op.fail(SocketError.OTHER, EAFNOSUPPORT);
@@ -189,6 +194,7 @@ final class UringSocket extends NativeSocket {
         Arena arena = connectArena;
         if (arena != null) {
             arena.close();
+            accounting().freed(connectBytes);
         }
         if (receiver != null) {
             receiver.close(); // closes the descriptor now, or at the multishot recv's final CQE

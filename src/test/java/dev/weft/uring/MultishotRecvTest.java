@@ -53,6 +53,7 @@ class MultishotRecvTest {
             assertThat(backend.liveHandles().count()).as("handles left after close").isZero();
             assertThat(backend.registeredOps()).as("ops left registered after close").isZero();
             assertThat(backend.recvBuffersOutstanding()).as("buffers not given back").isZero();
+            assertThat(backend.liveHandles().accounting().nativeBytes()).as("native bytes after close").isZero();
         }
         arena.close();
     }
@@ -88,6 +89,18 @@ class MultishotRecvTest {
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime() - deadline).as("waiting for " + what).isNegative();
             Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void providedBuffersAreReportedAsNativeMemoryUntilClose() throws Exception {
+        open(16, 1024);
+        long withBuffers = backend.liveHandles().accounting().nativeBytes();
+        try (IoUringBackend plain = new IoUringBackend(new BackendConfig(1, 256, 1), 0, 1024)) {
+            long withoutBuffers = plain.liveHandles().accounting().nativeBytes();
+            assertThat(withoutBuffers).as("a ring alone").isPositive();
+            // the buffers themselves plus one 16-byte io_uring_buf entry each
+            assertThat(withBuffers - withoutBuffers).isEqualTo(16 * 1024 + 16 * 16);
         }
     }
 
