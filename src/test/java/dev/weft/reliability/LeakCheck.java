@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.WeftRuntime;
 import dev.weft.WeftStats;
 import dev.weft.core.Debug;
+import dev.weft.samples.soak.Soak;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,20 +195,12 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
      * not there (Windows): the OS's own view of what weft holds.
      */
     public static long kernelDescriptors() {
-        Path fds = Path.of("/proc/self/fd");
-        if (!Files.isDirectory(fds)) {
-            return -1;
-        }
-        try (Stream<Path> list = Files.list(fds)) {
-            return list.filter(LeakCheck::isSocketOrRing).count();
-        } catch (IOException e) {
-            return -1;
-        }
+        return Soak.kernelDescriptors();
     }
 
     private static String describeDescriptors() {
         try (Stream<Path> list = Files.list(Path.of("/proc/self/fd"))) {
-            return list.filter(LeakCheck::isSocketOrRing).map(fd -> {
+            return list.filter(Soak::isSocketOrRing).map(fd -> {
                 try {
                     return fd.getFileName() + "->" + Files.readSymbolicLink(fd);
                 } catch (IOException e) {
@@ -216,15 +209,6 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
             }).toList().toString();
         } catch (IOException e) {
             return e.toString();
-        }
-    }
-
-    private static boolean isSocketOrRing(Path fd) {
-        try {
-            String target = Files.readSymbolicLink(fd).toString();
-            return target.startsWith("socket:") || target.contains("io_uring");
-        } catch (IOException | UnsupportedOperationException e) {
-            return false; // the descriptor closed while listing (e.g. the listing's own)
         }
     }
 }

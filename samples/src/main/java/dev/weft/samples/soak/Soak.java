@@ -77,16 +77,19 @@ public final class Soak {
             return -1;
         }
         try (var list = Files.list(fds)) {
-            return list.filter(fd -> {
-                try {
-                    String t = Files.readSymbolicLink(fd).toString();
-                    return t.startsWith("socket:") || t.contains("io_uring");
-                } catch (IOException | UnsupportedOperationException e) {
-                    return false;
-                }
-            }).count();
+            return list.filter(Soak::isSocketOrRing).count();
         } catch (IOException e) {
             return -1;
+        }
+    }
+
+    /** Whether a /proc/self/fd entry is a socket or an io_uring instance. */
+    public static boolean isSocketOrRing(Path fd) {
+        try {
+            String target = Files.readSymbolicLink(fd).toString();
+            return target.startsWith("socket:") || target.contains("io_uring");
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // the descriptor closed while listing (e.g. the listing's own)
         }
     }
 
