@@ -10,15 +10,12 @@ import dev.weft.core.Accounting;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static dev.weft.bindings.linux.Errno.EAGAIN;
 import static dev.weft.bindings.linux.Errno.EBUSY;
 import static dev.weft.bindings.linux.Errno.EINTR;
-import static dev.weft.bindings.linux.Errno.ENOMEM;
 import static dev.weft.bindings.linux.Errno.ETIME;
 import static dev.weft.bindings.linux.IoUring.*;
 import static dev.weft.bindings.linux.Mman.*;
@@ -35,34 +32,16 @@ import static dev.weft.bindings.linux.Mman.*;
  * parking; CQEs of other ops it finds on the way wake their threads from this carrier, with no
  * hop through another thread. CQEs that arrive later are reaped by the ring's {@link Reaper}.
  *
- * <p>A submitter never waits for the lock. Held across io_uring_enter (which runs the recv or
- * send inline) and the reaping, it is busy nearly all the time under load, and a virtual thread
- * parked in {@code lock()} is handed it only after the releaser unparks it and it has made its
- * way through the carrier's run queue, while threads that arrive meanwhile barge past: at
- * 10,000 connections that starved some submitters for seconds (p99 2 s). So a submitter that
- * finds the lock taken queues its SQE and returns (its op completes through the CQ as usual);
- * every holder writes the queued SQEs, in order, before its own, and after letting go takes the
- * lock again if more were queued and it is free, so no queued SQE is left behind. Queued SQEs
- * the ring refuses for good get a CQE of -ENOMEM from the holder, as a direct submitter fails
- * its own op.
- *
- * <p>A full CQ makes the kernel keep CQEs aside (IORING_FEAT_NODROP) and route every later CQE
- * there too until an io_uring_enter with GETEVENTS; reaping does one when the SQ flags say so.
- *
  * <p>SQEs published but not consumed (io_uring_enter failed with EAGAIN/EBUSY) are picked up by
  * the next io_uring_enter of any submitter or of the idle waiter, which always offers to submit.
  */
 final class Ring implements AutoCloseable {
-    private static final VarHandle INT = java.lang.foreign.ValueLayout.JAVA_INT.varHandle();
     private final int fd;
     private final MemorySegment ringMemory;
     private final long ringSize;
     private final MemorySegment cqRingMemory; // same as ringMemory with IORING_FEAT_SINGLE_MMAP
     private final long cqRingSize;
     private final MemorySegment sqeMemory;
-    /** The SQ ring, for its flags word (IORING_SQ_CQ_OVERFLOW). */
-    private final MemorySegment sqRing;
-    private final long sqFlagsOffset;
     private final long sqeSize;
     private final Accounting accounting;
     /** The mapped regions and this ring's arena, as reported to {@link #accounting}. */
@@ -84,11 +63,7 @@ final class Ring implements AutoCloseable {
     private ProvidedBuffers recvBuffers;
     /** Multishot recvs of released sockets whose final CQE has not arrived yet. */
     private final AtomicInteger recvsClosing = new AtomicInteger();
-    private volatile boolean closed;
-    /** SQEs of submitters that found the lock taken; whoever holds it next writes them. */
-    private final ConcurrentLinkedQueue<Request> queued = new ConcurrentLinkedQueue<>();
-    /** user_data of queued SQEs written but not yet accepted by an io_uring_enter. Guarded by lock. */
-    private final LongList written = new LongList();
+    private boolean closed;
 
     private Ring(int fd, MemorySegment params, Accounting accounting) throws IOException {
         this.fd = fd;
@@ -128,8 +103,6 @@ final class Ring implements AutoCloseable {
         this.cqRingMemory = cqRing;
         this.sqeMemory = sqes;
         this.sq = new SubmissionQueue(sqRing, sqes, sqOff);
-        this.sqRing = sqRing;
-        this.sqFlagsOffset = IoSqringOffsets.flags(sqOff);
         this.cq = new CompletionQueue(cqRing, cqOff);
         this.router = new CompletionRouter(ops, toString());
         long arenaBytes = submitErrno.byteSize() + waitErrno.byteSize() + briefErrno.byteSize()
@@ -243,7 +216,6 @@ final class Ring implements AutoCloseable {
             return closed ? 0 : reapLocked();
         } finally {
             lock.unlock();
-            submitQueued();
         }
     }
 
@@ -253,15 +225,7 @@ final class Ring implements AutoCloseable {
         }
         reaping = true;
         try {
-            int n = cq.reap(router);
-            if (((int) INT.getAcquire(sqRing, sqFlagsOffset) & IORING_SQ_CQ_OVERFLOW) != 0) {
-                // The CQ was full and the kernel kept CQEs aside (IORING_FEAT_NODROP); it also
-                // queues every later CQE there until an io_uring_enter with GETEVENTS moves
-                // them into the ring, which no busy thread here would otherwise make.
-                enter(0, 0, IORING_ENTER_GETEVENTS);
-                n += cq.reap(router);
-            }
-            return n;
+            return cq.reap(router);
         } finally {
             reaping = false;
         }
@@ -291,34 +255,32 @@ final class Ring implements AutoCloseable {
      */
     boolean submit(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
                    int sqeFlags, int bufGroup, long userData) {
-        if (!lock.tryLock()) {
-            // Contended: never wait for the lock (see the class comment). Queue the SQE for the
-            // holder, which writes it before it lets go, or take the lock if it is free by now.
-            if (closed) {
-                return false;
-            }
-            queued.offer(new Request(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags,
-                    bufGroup, userData));
-            submitQueued();
-            return true;
-        }
+        lock.lock();
         try {
             if (closed) {
                 return false;
             }
-            writeQueuedLocked(); // queued earlier: they go first, in order
             MemorySegment sqe = sq.next();
             if (sqe == null) {
                 // Entries still unconsumed (an earlier io_uring_enter was refused): push them now.
-                enterSubmitting();
+                enter(sq.pending(), 0, 0);
                 sqe = sq.next();
                 if (sqe == null) {
                     return false;
                 }
             }
-            fill(sqe, opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData);
+            IoUringSqe.opcode(sqe, (byte) opcode);
+            IoUringSqe.fd(sqe, socketFd);
+            IoUringSqe.addr(sqe, addr);
+            IoUringSqe.len(sqe, len);
+            IoUringSqe.off(sqe, off);
+            IoUringSqe.ioprio(sqe, (short) ioprio);
+            IoUringSqe.rw_flags(sqe, opFlags);
+            IoUringSqe.flags(sqe, (byte) sqeFlags);
+            IoUringSqe.buf_index(sqe, (short) bufGroup); // buf_group shares the field
+            IoUringSqe.user_data(sqe, userData);
             sq.publish();
-            int rc = enterSubmitting();
+            int rc = enter(sq.pending(), 0, 0);
             // rc < 0 with EAGAIN/EBUSY: the SQE stays published and a later io_uring_enter
             // submits it, so the op is still pending. Any other failure means the ring itself
             // is broken.
@@ -329,84 +291,6 @@ final class Ring implements AutoCloseable {
             return true;
         } finally {
             lock.unlock();
-            submitQueued();
-        }
-    }
-
-    /** One SQE queued by a submitter that found the lock taken. */
-    private record Request(int opcode, int fd, long addr, int len, long off, int ioprio, int opFlags,
-                           int sqeFlags, int bufGroup, long userData) {
-    }
-
-    private static void fill(MemorySegment sqe, int opcode, int socketFd, long addr, int len, long off,
-                             int ioprio, int opFlags, int sqeFlags, int bufGroup, long userData) {
-        IoUringSqe.opcode(sqe, (byte) opcode);
-        IoUringSqe.fd(sqe, socketFd);
-        IoUringSqe.addr(sqe, addr);
-        IoUringSqe.len(sqe, len);
-        IoUringSqe.off(sqe, off);
-        IoUringSqe.ioprio(sqe, (short) ioprio);
-        IoUringSqe.rw_flags(sqe, opFlags);
-        IoUringSqe.flags(sqe, (byte) sqeFlags);
-        IoUringSqe.buf_index(sqe, (short) bufGroup); // buf_group shares the field
-        IoUringSqe.user_data(sqe, userData);
-    }
-
-    /**
-     * Writes and publishes the queued SQEs that fit, pushing a full SQ to the kernel on the way;
-     * any that still do not fit stay queued for the next lock holder. Under the lock.
-     */
-    private void writeQueuedLocked() {
-        Request r;
-        while ((r = queued.peek()) != null) {
-            MemorySegment sqe = sq.next();
-            if (sqe == null) {
-                sq.publish();
-                if (enterSubmitting() < 0 || (sqe = sq.next()) == null) {
-                    break;
-                }
-            }
-            queued.poll();
-            fill(sqe, r.opcode, r.fd, r.addr, r.len, r.off, r.ioprio, r.opFlags, r.sqeFlags, r.bufGroup,
-                    r.userData);
-            written.add(r.userData);
-        }
-        sq.publish();
-    }
-
-    /**
-     * io_uring_enter for every published SQE. If the ring refuses them for good, the queued
-     * SQEs written since the last call get a CQE of -ENOMEM from here, as the caller of a
-     * refused direct submission fails its op itself.
-     */
-    private int enterSubmitting() {
-        int rc = enter(sq.pending(), 0, 0);
-        if (rc < 0 && rc != -EAGAIN && rc != -EBUSY && !written.isEmpty()) {
-            long[] failed = written.toArray();
-            written.clear();
-            for (long ud : failed) {
-                router.handle(ud, -ENOMEM, 0);
-            }
-        } else if (rc >= 0) {
-            written.clear();
-        }
-        return rc;
-    }
-
-    /** Submits what others queued while this thread held the lock, unless a holder will. */
-    private void submitQueued() {
-        while (!queued.isEmpty() && lock.tryLock()) {
-            try {
-                if (closed) {
-                    queued.clear();
-                    return;
-                }
-                writeQueuedLocked();
-                enterSubmitting();
-                reapLocked();
-            } finally {
-                lock.unlock();
-            }
         }
     }
 
@@ -487,30 +371,5 @@ final class Ring implements AutoCloseable {
     @Override
     public String toString() {
         return "io_uring[fd=" + fd + ", entries=" + sq.entries() + "]";
-    }
-
-    /** A growable list of longs, to keep user_data values without boxing. */
-    private static final class LongList {
-        private long[] values = new long[64];
-        private int size;
-
-        void add(long v) {
-            if (size == values.length) {
-                values = java.util.Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = v;
-        }
-
-        boolean isEmpty() {
-            return size == 0;
-        }
-
-        void clear() {
-            size = 0;
-        }
-
-        long[] toArray() {
-            return java.util.Arrays.copyOf(values, size);
-        }
     }
 }
