@@ -2,7 +2,6 @@ package dev.weft;
 
 import dev.weft.core.Backend;
 import dev.weft.core.BackendConfig;
-import dev.weft.core.Backends;
 import dev.weft.core.BufferPool;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -183,7 +182,7 @@ public final class WeftRuntime implements AutoCloseable {
             return this;
         }
 
-        /** Threads that dequeue completions (default 1). */
+        /** Threads that dequeue completions; io_uring: rings (default: one per CPU). */
         public Builder completionThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("completionThreads must be at least 1: " + threads);

@@ -8,7 +8,8 @@ import java.net.InetSocketAddress;
  * complete through its completion port or ring, and it runs the completion threads.
  *
  * <p>Implementations: {@code dev.weft.iocp.IocpBackend} (Windows) and
- * {@code dev.weft.uring.IoUringBackend} (Linux). {@link Backends} picks one.
+ * {@code dev.weft.uring.IoUringBackend} (Linux); the runtime ({@code dev.weft.WeftRuntime})
+ * picks one. Core code never names a backend.
  */
 public interface Backend extends AutoCloseable {
 

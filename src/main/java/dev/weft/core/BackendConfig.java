@@ -22,6 +22,7 @@ public record BackendConfig(int completionThreads, int queueDepth, int acceptsPo
     }
 
     public static BackendConfig defaults() {
-        return new BackendConfig(1, 4096, 8);
+        // One completion thread (io_uring: ring) per CPU, so carriers rarely contend for one.
+        return new BackendConfig(Runtime.getRuntime().availableProcessors(), 4096, 8);
     }
 }

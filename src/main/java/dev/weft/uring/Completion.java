@@ -9,8 +9,8 @@ interface Completion {
     long userData();
 
     /**
-     * Handles one CQE on the thread reaping the ring, under the ring lock: record, unpark, return. Must not block and must
-     * not run user code.
+     * Handles one CQE on the thread holding the ring's reaping turn: record, unpark, return. Must
+     * not block and must not run user code.
      */
     void onCqe(int res, int flags);
 }

@@ -13,7 +13,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The completion queue ring shared with the kernel: the kernel writes CQEs and moves the tail,
  * weft reads them straight from memory and moves the head, once per batch.
  *
- * <p>Single consumer: {@link #reap} runs only under the ring lock (see {@link Ring}).
+ * <p>Single consumer: {@link #reap} runs only for the thread holding the ring's reaping turn
+ * (see {@link Ring#tryReap}).
  */
 final class CompletionQueue {
     private static final VarHandle INT = JAVA_INT.varHandle();
@@ -31,16 +32,20 @@ final class CompletionQueue {
     private final long headOffset;
     private final long tailOffset;
     private final long cqesOffset;
-    private final long overflowOffset;
     private final int mask;
+    private final int entries;
 
     CompletionQueue(MemorySegment ring, MemorySegment offsets) {
         this.ring = ring;
         this.headOffset = IoCqringOffsets.head(offsets);
         this.tailOffset = IoCqringOffsets.tail(offsets);
         this.cqesOffset = IoCqringOffsets.cqes(offsets);
-        this.overflowOffset = IoCqringOffsets.overflow(offsets);
         this.mask = ring.get(JAVA_INT, IoCqringOffsets.ring_mask(offsets));
+        this.entries = ring.get(JAVA_INT, IoCqringOffsets.ring_entries(offsets));
+    }
+
+    int entries() {
+        return entries;
     }
 
     /** True when at least one CQE is waiting. */
@@ -66,10 +71,5 @@ final class CompletionQueue {
         }
         INT.setRelease(ring, headOffset, tail);
         return tail - head;
-    }
-
-    /** CQEs the kernel dropped because the ring was full (0 with IORING_FEAT_NODROP). */
-    int overflow() {
-        return (int) INT.getAcquire(ring, overflowOffset);
     }
 }

@@ -4,8 +4,8 @@ import dev.weft.core.Debug;
 
 /**
  * Hands each CQE of one ring to the {@link Completion} its user_data names. Runs on whichever
- * thread reaps (a submitter right after its io_uring_enter, or the ring's {@link Reaper}), always
- * under the ring lock, so CQEs are consumed by one thread at a time.
+ * thread reaps (a submitter right after its io_uring_enter, or the ring's {@link CompletionLoop}),
+ * always holding the ring's reaping turn, so CQEs are consumed by one thread at a time.
  *
  * <p>A completion only records its result and unparks its waiter: no user code, no blocking.
  */

@@ -6,29 +6,29 @@ import dev.weft.core.LiveHandles;
 import dev.weft.core.NativeListener;
 import dev.weft.core.NativeSocket;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Linux backend: sockets whose accept, connect, recv and send are io_uring operations.
  *
- * <p>Threads and rings: {@link BackendConfig#completionThreads()} rings. Each is reaped by the
- * threads that submit to it (right after their io_uring_enter, see {@link Ring}) and by its own
- * {@link Reaper}, a virtual thread backed by one platform {@link IdleWaiter} for idle times. A
- * socket is assigned to a ring round-robin when it is created or accepted and keeps it for life,
- * so all of its ops and their CQEs go through one ring and the completion path needs no
- * cross-ring coordination.
+ * <p>Threads and rings: {@link BackendConfig#completionThreads()} rings (by default one per
+ * CPU, so two carriers rarely submit to the same ring at once). Each is reaped by the threads
+ * that submit to it (right after their io_uring_enter, see {@link Ring}) and by its own
+ * {@link CompletionLoop}, a virtual thread backed by one platform {@link IdleWaiter} for idle
+ * times. Each recv, send and connect goes to the ring of the CPU its thread runs on, so two
+ * carriers rarely contend for one ring; the rings share one {@link OpTable}, so a CQE finds its
+ * op whichever ring carried it (see {@link Rings}). A listener's multishot accept and a
+ * socket's multishot recv stay on a home ring chosen round-robin. Each ring's CQ has room for {@code weft.uring.cqEntries} CQEs
+ * (default {@value #DEFAULT_CQ_ENTRIES}): every parked read is a CQE to come, and CQEs beyond
+ * that are kept by the kernel and moved in when the ring is reaped, never lost.
  *
  * <p>Receiving: by default each read is one IORING_OP_RECV into the caller's memory. With
  * {@code -Dweft.uring.multishotRecv=true} each socket instead keeps one multishot recv armed
  * that fills buffers the kernel picks from the ring's {@link ProvidedBuffers} (see
  * {@link MultishotReceiver}): a read costs no system call, so a ping-pong round trip costs one
- * io_uring_enter (the send) instead of two. Measured at 100 x 64 B on a loaded 2-core machine:
- * 0.98 instead of 1.95 io_uring_enter and 0.33 instead of 0.42 context switches per round trip,
- * but no throughput gain beyond the noise, so it is not the default yet. System properties:
+ * io_uring_enter (the send) instead of two (measurements: bench/results). System properties:
  * <ul>
  * <li>{@code weft.uring.multishotRecv} (default false);
  * <li>{@code weft.uring.recvBuffers} (default {@value #DEFAULT_RECV_BUFFERS}, rounded up to a
@@ -45,6 +45,7 @@ public final class IoUringBackend implements Backend {
     /** How long {@link #close()} waits for closed sockets' last completions. */
     private static final long RELEASE_TIMEOUT_SECONDS = 30;
 
+    static final int DEFAULT_CQ_ENTRIES = 16384;
     static final int DEFAULT_RECV_BUFFERS = 1024;
     static final int DEFAULT_RECV_BUFFER_SIZE = 8192;
     /** True when sockets receive through multishot recv and provided buffers. */
@@ -52,36 +53,40 @@ public final class IoUringBackend implements Backend {
             Boolean.parseBoolean(System.getProperty("weft.uring.multishotRecv", "false"));
     private static final int RECV_BUFFERS = Math.min(32768, Integer.highestOneBit(
             Math.max(1, Integer.getInteger("weft.uring.recvBuffers", DEFAULT_RECV_BUFFERS)) * 2 - 1));
+    private static final int CQ_ENTRIES = Math.max(16, Integer.getInteger("weft.uring.cqEntries", DEFAULT_CQ_ENTRIES));
     private static final int RECV_BUFFER_SIZE =
             Math.max(64, Integer.getInteger("weft.uring.recvBufferSize", DEFAULT_RECV_BUFFER_SIZE));
 
     private final LiveHandles live = new LiveHandles();
     private final DescriptorCloser closer = new DescriptorCloser();
     private final Ring[] rings;
-    private final Reaper[] reapers;
-    private final AtomicInteger nextRing = new AtomicInteger();
+    private final Rings ringSet;
+    private final OpTable ops = new OpTable();
+    private final CompletionLoop[] loops;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final int maxQueuedAccepts;
 
     public IoUringBackend(BackendConfig config) throws IOException {
-        this(config, MULTISHOT_RECV ? RECV_BUFFERS : 0, RECV_BUFFER_SIZE);
+        this(config, MULTISHOT_RECV ? RECV_BUFFERS : 0, RECV_BUFFER_SIZE, CQ_ENTRIES);
     }
 
     /**
      * @param recvBuffers    provided buffers per ring (a power of two), or 0 for one-shot recvs
      * @param recvBufferSize bytes per buffer
+     * @param cqEntries      CQEs per ring (at least twice the SQ entries)
      */
-    IoUringBackend(BackendConfig config, int recvBuffers, int recvBufferSize) throws IOException {
+    IoUringBackend(BackendConfig config, int recvBuffers, int recvBufferSize, int cqEntries) throws IOException {
         int n = config.completionThreads();
         rings = new Ring[n];
-        reapers = new Reaper[n];
+        loops = new CompletionLoop[n];
         // Multishot accept keeps one accept posted; acceptsPosted sizes the queue of accepted
         // connections allowed to wait for callers before accepting pauses.
         maxQueuedAccepts = Math.max(16, config.acceptsPosted() * 8);
         try {
             for (int i = 0; i < n; i++) {
-                rings[i] = Ring.open(config.queueDepth(), recvBuffers, recvBufferSize, live.accounting());
-                reapers[i] = new Reaper(rings[i], "weft-io_uring-" + i);
+                rings[i] = Ring.open(config.queueDepth(), cqEntries, recvBuffers, recvBufferSize, ops,
+                        live.accounting());
+                loops[i] = new CompletionLoop(rings[i], "weft-io_uring-" + i);
             }
         } catch (IOException | RuntimeException e) {
             for (Ring ring : rings) {
@@ -91,17 +96,9 @@ public final class IoUringBackend implements Backend {
             }
             throw e;
         }
-        for (Reaper reaper : reapers) {
-            reaper.start();
-        }
-    }
-
-    /** Like the constructor, for callers that cannot take a checked exception. */
-    public static IoUringBackend open(BackendConfig config) {
-        try {
-            return new IoUringBackend(config);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        ringSet = new Rings(rings, ops);
+        for (CompletionLoop loop : loops) {
+            loop.start();
         }
     }
 
@@ -113,11 +110,11 @@ public final class IoUringBackend implements Backend {
     @Override
     public NativeListener listen(InetSocketAddress local, int backlog) throws IOException {
         checkOpen();
-        int fd = SocketCalls.open(SockaddrCodec.family(local));
+        int fd = SocketCalls.open(Sockaddrs.family(local));
         UringListener listener;
         try {
             SocketCalls.bindAndListen(fd, local, backlog);
-            listener = new UringListener(live, ring(), closer, fd, maxQueuedAccepts, this::adopt);
+            listener = new UringListener(live, ringSet.next(), closer, fd, maxQueuedAccepts, this::adopt);
         } catch (IOException | RuntimeException e) {
             SocketCalls.close(fd);
             throw e;
@@ -129,16 +126,12 @@ public final class IoUringBackend implements Backend {
     @Override
     public NativeSocket openStream(InetSocketAddress remote) throws IOException {
         checkOpen();
-        int fd = SocketCalls.open(SockaddrCodec.family(remote));
+        int fd = SocketCalls.open(Sockaddrs.family(remote));
         return adopt(fd);
     }
 
     private UringSocket adopt(int fd) {
-        return UringSocket.adopt(live, ring(), closer, fd);
-    }
-
-    private Ring ring() {
-        return rings[Math.floorMod(nextRing.getAndIncrement(), rings.length)];
+        return UringSocket.adopt(live, ringSet, closer, fd);
     }
 
     private void checkOpen() throws IOException {
@@ -150,6 +143,11 @@ public final class IoUringBackend implements Backend {
     @Override
     public LiveHandles liveHandles() {
         return live;
+    }
+
+    /** The rings, for tests. */
+    Rings rings() {
+        return ringSet;
     }
 
     /** Ring count, for tests. */
@@ -169,11 +167,7 @@ public final class IoUringBackend implements Backend {
 
     /** Registered ops across all rings, for tests: 0 once every socket is released. */
     int registeredOps() {
-        int sum = 0;
-        for (Ring ring : rings) {
-            sum += ring.ops().live();
-        }
-        return sum;
+        return ops.live();
     }
 
     @Override
@@ -187,9 +181,9 @@ public final class IoUringBackend implements Backend {
         boolean released = live.awaitReleased(RELEASE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 && awaitRecvsClosed(TimeUnit.SECONDS.toNanos(RELEASE_TIMEOUT_SECONDS));
         boolean interrupted = false;
-        for (Reaper reaper : reapers) {
+        for (CompletionLoop loop : loops) {
             try {
-                reaper.stop();
+                loop.stop();
             } catch (InterruptedException e) {
                 interrupted = true;
             }

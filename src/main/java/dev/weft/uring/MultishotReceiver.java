@@ -115,8 +115,6 @@ final class MultishotReceiver implements Completion {
     private long waitingSize;
     /** Consumer side: bytes of the head chunk already copied out. */
     private long headOffset;
-    /** Changed only by the thread that won IDLE -> ARMED. */
-    private int sequence;
     private volatile long userData;
     private volatile int arms;
     private volatile int oneShots;
@@ -285,7 +283,7 @@ final class MultishotReceiver implements Completion {
         if (!state.compareAndSet(IDLE, ARMED)) {
             return true;
         }
-        long ud = UserData.of(slot, ++sequence);
+        long ud = ring.ops().nextUserData(slot);
         userData = ud;
         arms++;
         if (!ring.submit(IORING_OP_RECV, fd, 0, 0, 0, IORING_RECV_MULTISHOT, 0, IOSQE_BUFFER_SELECT,

@@ -104,14 +104,6 @@ final class ProvidedBuffers implements AutoCloseable {
         return buffers;
     }
 
-    int size() {
-        return size;
-    }
-
-    int count() {
-        return count;
-    }
-
     /** All the buffers, back to back. */
     MemorySegment data() {
         return data;

@@ -1,124 +1,92 @@
 package dev.weft.uring;
 
-import dev.weft.bindings.linux.IoCqringOffsets;
-import dev.weft.bindings.linux.IoSqringOffsets;
-import dev.weft.bindings.linux.IoUringCqe;
-import dev.weft.bindings.linux.IoUringParams;
-import dev.weft.bindings.linux.IoUringSqe;
 import dev.weft.bindings.linux.LibC;
 import dev.weft.core.Accounting;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static dev.weft.bindings.linux.Errno.EAGAIN;
 import static dev.weft.bindings.linux.Errno.EBUSY;
 import static dev.weft.bindings.linux.Errno.EINTR;
-import static dev.weft.bindings.linux.Errno.ETIME;
-import static dev.weft.bindings.linux.IoUring.*;
-import static dev.weft.bindings.linux.Mman.*;
+import static dev.weft.bindings.linux.IoUring.IORING_ENTER_GETEVENTS;
+import static dev.weft.bindings.linux.IoUring.IORING_OP_ASYNC_CANCEL;
+import static dev.weft.bindings.linux.IoUring.IORING_OP_NOP;
 
 /**
- * One io_uring instance: its file descriptor, the mapped SQ and CQ rings, and the table of
- * completions its user_data values refer to.
+ * One io_uring instance as weft drives it: submitting SQEs, reaping CQEs into the
+ * {@link Completion}s the backend's {@link OpTable} names, and waiting in the kernel.
  *
- * <p>One lock guards both rings from weft's side (the SQ has one producer index, the CQ one
- * consumer index) and the errno capture buffer. Any thread may submit: under the lock it writes
- * the SQE, publishes the tail, calls io_uring_enter, and then reaps every CQE already posted.
- * io_uring issues a recv or send at once during io_uring_enter, so when the data (or the
- * socket buffer space) is already there the submitter finds its own CQE and returns without
- * parking; CQEs of other ops it finds on the way wake their threads from this carrier, with no
- * hop through another thread. CQEs that arrive later are reaped by the ring's {@link Reaper}.
+ * <p><b>Submitting</b> ({@link #submit}): any thread writes its SQE into the shared queue (a
+ * short monitor, no system call inside) and then calls io_uring_enter itself, with no lock
+ * held, to hand the published entries to the kernel. Concurrent io_uring_enter calls on one
+ * ring are serialized by the kernel; an entry published by one thread may be consumed by
+ * another's call, which is fine: each call only says how many are waiting. io_uring issues a
+ * recv or send at once during io_uring_enter, so when the data (or the socket buffer space) is
+ * already there the submitter finds the CQE right after its call, reaps it and returns without
+ * parking. A full queue or a kernel that says "busy" is backpressure: the submitter makes room
+ * and tries again; an operation is never failed for it, and a submission (a cancel included)
+ * is never left for another thread to finish.
  *
- * <p>SQEs published but not consumed (io_uring_enter failed with EAGAIN/EBUSY) are picked up by
- * the next io_uring_enter of any submitter or of the idle waiter, which always offers to submit.
+ * <p><b>Reaping</b> ({@link #tryReap}): one thread at a time consumes the CQ, whoever holds the
+ * reaping turn: a submitter after its io_uring_enter, or the ring's {@link CompletionLoop}.
+ * Completions only record results and unpark. When the kernel had to keep CQEs aside because
+ * the CQ was full (IORING_SQ_CQ_OVERFLOW), the reaper moves them in with io_uring_enter(GETEVENTS).
+ *
+ * <p><b>Waiting</b> ({@link #waitForCompletions}): only the ring's {@link IdleWaiter} blocks in
+ * the kernel, and only while the completion loop is parked.
  */
 final class Ring implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.weft.uring");
+
+    private final MappedRing mapped;
     private final int fd;
-    private final MemorySegment ringMemory;
-    private final long ringSize;
-    private final MemorySegment cqRingMemory; // same as ringMemory with IORING_FEAT_SINGLE_MMAP
-    private final long cqRingSize;
-    private final MemorySegment sqeMemory;
-    private final long sqeSize;
-    private final Accounting accounting;
-    /** The mapped regions and this ring's arena, as reported to {@link #accounting}. */
-    private final long nativeBytes;
     private final SubmissionQueue sq;
     private final CompletionQueue cq;
-    private final OpTable ops = new OpTable();
+    private final OpTable ops;
     private final CompletionRouter router;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** True while a thread dispatches CQEs: a completion that submits (a re-armed accept) must
-     *  not start a second reap over the same, not yet released, CQ entries. Guarded by lock. */
-    private boolean reaping;
+    private final Accounting accounting;
+    private final long nativeBytes;
+    /** The reaping turn: held by the one thread consuming the CQ. */
+    private final AtomicBoolean reaping = new AtomicBoolean();
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment submitErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
-    private final MemorySegment waitErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
-    private final MemorySegment briefErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
-    private final TimedWait briefWait = new TimedWait(arena, Reaper.BRIEF_WAIT_NANOS);
+    /**
+     * Where every io_uring_enter writes errno. Written by concurrent calls and therefore never
+     * read: a call that fails has consumed nothing, so it is repeated under {@link #errno}'s
+     * monitor to learn why (see {@link #enter}).
+     */
+    private final MemorySegment scratchErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
+    private final MemorySegment errno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
     /** The provided buffer ring multishot recvs select from; null when they are off. */
     private ProvidedBuffers recvBuffers;
     /** Multishot recvs of released sockets whose final CQE has not arrived yet. */
     private final AtomicInteger recvsClosing = new AtomicInteger();
-    private boolean closed;
+    private volatile boolean closed;
+    private volatile boolean broken;
 
-    private Ring(int fd, MemorySegment params, Accounting accounting) throws IOException {
-        this.fd = fd;
+    private Ring(MappedRing mapped, OpTable ops, Accounting accounting) {
+        this.mapped = mapped;
+        this.ops = ops;
+        this.fd = mapped.fd;
+        this.sq = mapped.sq;
+        this.cq = mapped.cq;
         this.accounting = accounting;
-        MemorySegment sqOff = IoUringParams.sq_off(params);
-        MemorySegment cqOff = IoUringParams.cq_off(params);
-        int sqEntries = IoUringParams.sq_entries(params);
-        int cqEntries = IoUringParams.cq_entries(params);
-        long sqSize = IoSqringOffsets.array(sqOff) + 4L * sqEntries;
-        long cqSize = IoCqringOffsets.cqes(cqOff) + IoUringCqe.sizeof() * cqEntries;
-        boolean single = (IoUringParams.features(params) & IORING_FEAT_SINGLE_MMAP) != 0;
-        MemorySegment sqRing = null;
-        MemorySegment cqRing = null;
-        MemorySegment sqes = null;
-        try {
-            if (single) {
-                ringSize = Math.max(sqSize, cqSize);
-                cqRingSize = ringSize;
-                sqRing = map(ringSize, IORING_OFF_SQ_RING);
-                cqRing = sqRing;
-            } else {
-                ringSize = sqSize;
-                cqRingSize = cqSize;
-                sqRing = map(sqSize, IORING_OFF_SQ_RING);
-                cqRing = map(cqSize, IORING_OFF_CQ_RING);
-            }
-            sqeSize = IoUringSqe.sizeof() * sqEntries;
-            sqes = map(sqeSize, IORING_OFF_SQES);
-        } catch (IOException e) {
-            unmap(sqRing, sqSize);
-            if (cqRing != sqRing) {
-                unmap(cqRing, cqSize);
-            }
-            throw e;
-        }
-        this.ringMemory = sqRing;
-        this.cqRingMemory = cqRing;
-        this.sqeMemory = sqes;
-        this.sq = new SubmissionQueue(sqRing, sqes, sqOff);
-        this.cq = new CompletionQueue(cqRing, cqOff);
         this.router = new CompletionRouter(ops, toString());
-        long arenaBytes = submitErrno.byteSize() + waitErrno.byteSize() + briefErrno.byteSize()
-                + briefWait.arg().byteSize();
-        this.nativeBytes = ringSize + (cqRing != sqRing ? cqRingSize : 0) + sqeSize + arenaBytes;
-        accounting.allocated(nativeBytes); // last: a constructor that throws has reported nothing
+        this.nativeBytes = mapped.mappedBytes + scratchErrno.byteSize() + errno.byteSize();
+        accounting.allocated(nativeBytes);
     }
 
     /**
-     * Sets up a ring with at least {@code entries} SQEs (clamped to the kernel's maximum) and,
-     * if {@code recvBufferCount > 0}, a provided buffer ring for multishot recvs. Its native
-     * memory is reported to {@code accounting} until {@link #close}.
+     * Sets up a ring with at least {@code sqEntries} SQEs and {@code cqEntries} CQEs and, if
+     * {@code recvBufferCount > 0}, a provided buffer ring for multishot recvs. Its CQEs are
+     * routed through {@code ops}. Its native memory is reported to {@code accounting} until
+     * {@link #close}.
      */
-    static Ring open(int entries, int recvBufferCount, int recvBufferSize, Accounting accounting)
-            throws IOException {
-        Ring ring = open(entries, accounting);
+    static Ring open(int sqEntries, int cqEntries, int recvBufferCount, int recvBufferSize, OpTable ops,
+                     Accounting accounting) throws IOException {
+        Ring ring = new Ring(MappedRing.open(sqEntries, cqEntries), ops, accounting);
         if (recvBufferCount > 0) {
             try {
                 ring.recvBuffers = ProvidedBuffers.register(ring.fd, recvBufferCount, recvBufferSize, accounting);
@@ -128,54 +96,6 @@ final class Ring implements AutoCloseable {
             }
         }
         return ring;
-    }
-
-    /** Sets up a ring with at least {@code entries} SQEs (clamped to the kernel's maximum). */
-    static Ring open(int entries, Accounting accounting) throws IOException {
-        try (Arena setup = Arena.ofConfined()) {
-            MemorySegment errno = setup.allocate(LibC.CAPTURE_STATE_LAYOUT);
-            MemorySegment params = setup.allocate(IoUringParams.layout());
-            // COOP_TASKRUN: io_uring finishes a recv whose data arrived later as task work on the thread
-            // that submitted it (a carrier). Without this flag a running carrier is interrupted
-            // (IPI) for it; with it the work waits for that carrier's next system call, which
-            // on a busy ring is its next io_uring_enter, which then reaps the CQE too. A sleeping
-            // carrier is still woken either way. Measured: about 2x fewer server CPU-seconds per
-            // round trip at 100 connections.
-            IoUringParams.flags(params, IORING_SETUP_CLAMP | IORING_SETUP_COOP_TASKRUN);
-            long fd = LibC.io_uring_setup(errno, entries, params);
-            if (fd < 0) {
-                int code = LibC.errno(errno);
-                throw new IOException("io_uring_setup failed, errno " + code
-                        + (code == 38 ? " (ENOSYS: kernel without io_uring)"
-                        : code == 1 ? " (EPERM: io_uring disabled by sysctl or seccomp)" : ""));
-            }
-            try {
-                return new Ring((int) fd, params, accounting);
-            } catch (IOException | RuntimeException e) {
-                SocketCalls.close((int) fd);
-                throw e;
-            }
-        }
-    }
-
-    private MemorySegment map(long size, long offset) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment errno = a.allocate(LibC.CAPTURE_STATE_LAYOUT);
-            MemorySegment at = LibC.mmap(errno, MemorySegment.NULL, size, PROT_READ | PROT_WRITE,
-                    MAP_SHARED | MAP_POPULATE, fd, offset);
-            if (at.address() == -1L) {
-                throw new IOException("mmap of io_uring region failed, errno " + LibC.errno(errno));
-            }
-            return at.reinterpret(size);
-        }
-    }
-
-    private static void unmap(MemorySegment region, long size) {
-        if (region != null) {
-            try (Arena a = Arena.ofConfined()) {
-                LibC.munmap(a.allocate(LibC.CAPTURE_STATE_LAYOUT), region, size);
-            }
-        }
     }
 
     OpTable ops() {
@@ -197,51 +117,52 @@ final class Ring implements AutoCloseable {
         return recvsClosing.get();
     }
 
-    /** True when at least one CQE waits to be reaped; a plain memory read, no lock. */
+    /** SQ and CQ sizes as the kernel granted them; for tests. */
+    int sqEntries() {
+        return sq.entries();
+    }
+
+    int cqEntries() {
+        return cq.entries();
+    }
+
+    /** True when at least one CQE waits to be reaped; a plain memory read. */
     boolean hasCompletions() {
-        return cq.ready();
+        return !closed && cq.ready();
     }
 
     /**
-     * Reaps every CQE now posted, unless another thread holds the lock (it reaps before it
-     * lets go, or the caller tries again).
+     * Reaps every CQE now posted, unless another thread holds the reaping turn (it reaps what
+     * is there before it lets go, or the completion loop comes by).
      *
      * @return CQEs reaped
      */
     int tryReap() {
-        if (!lock.tryLock()) {
+        if (!reaping.compareAndSet(false, true)) {
             return 0;
         }
         try {
-            return closed ? 0 : reapLocked();
+            if (closed) {
+                return 0;
+            }
+            int n = cq.reap(router);
+            if (sq.cqOverflowed()) {
+                enter(0, 0, IORING_ENTER_GETEVENTS); // moves the kept-aside CQEs into the CQ
+                n += cq.reap(router);
+            }
+            return n;
         } finally {
-            lock.unlock();
+            reaping.set(false);
         }
-    }
-
-    private int reapLocked() {
-        if (reaping) {
-            return 0;
-        }
-        reaping = true;
-        try {
-            return cq.reap(router);
-        } finally {
-            reaping = false;
-        }
-    }
-
-    int entries() {
-        return sq.entries();
     }
 
     /**
      * Submits one SQE. Fields not named are zero.
      *
-     * @param ioprio   the ioprio field (IORING_ACCEPT_MULTISHOT for accept)
+     * @param ioprio   the ioprio field (IORING_ACCEPT_MULTISHOT, IORING_RECV_MULTISHOT)
      * @param opFlags  the op-specific flags word (msg_flags, accept_flags, cancel_flags)
-     * @return false if no SQE could be had or the kernel refused the submission outright; the
-     *         caller then fails the operation itself, no CQE will come
+     * @return false only if the ring is closed or broken; the caller then fails the operation
+     *         itself, no CQE will come
      */
     boolean submit(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
                    long userData) {
@@ -255,43 +176,50 @@ final class Ring implements AutoCloseable {
      */
     boolean submit(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
                    int sqeFlags, int bufGroup, long userData) {
-        lock.lock();
-        try {
-            if (closed) {
+        int published;
+        while ((published = sq.push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup,
+                userData)) == 0) {
+            if (closed || broken) {
                 return false;
             }
-            MemorySegment sqe = sq.next();
-            if (sqe == null) {
-                // Entries still unconsumed (an earlier io_uring_enter was refused): push them now.
-                enter(sq.pending(), 0, 0);
-                sqe = sq.next();
-                if (sqe == null) {
-                    return false;
-                }
-            }
-            IoUringSqe.opcode(sqe, (byte) opcode);
-            IoUringSqe.fd(sqe, socketFd);
-            IoUringSqe.addr(sqe, addr);
-            IoUringSqe.len(sqe, len);
-            IoUringSqe.off(sqe, off);
-            IoUringSqe.ioprio(sqe, (short) ioprio);
-            IoUringSqe.rw_flags(sqe, opFlags);
-            IoUringSqe.flags(sqe, (byte) sqeFlags);
-            IoUringSqe.buf_index(sqe, (short) bufGroup); // buf_group shares the field
-            IoUringSqe.user_data(sqe, userData);
-            sq.publish();
-            int rc = enter(sq.pending(), 0, 0);
-            // rc < 0 with EAGAIN/EBUSY: the SQE stays published and a later io_uring_enter
-            // submits it, so the op is still pending. Any other failure means the ring itself
-            // is broken.
-            if (rc < 0 && rc != -EAGAIN && rc != -EBUSY) {
+            // Full: push what is published to the kernel, make room in the CQ, let others run.
+            if (!handToKernel(sq.pending())) {
                 return false;
             }
-            reapLocked();
-            return true;
-        } finally {
-            lock.unlock();
+            Thread.yield();
         }
+        if (!handToKernel(published)) {
+            return false;
+        }
+        if (cq.ready()) {
+            tryReap();
+        }
+        return true;
+    }
+
+    /**
+     * Calls io_uring_enter to submit {@code count} published entries. "Busy" (EAGAIN/EBUSY: the
+     * kernel is short of memory or of CQ room) leaves them published: reap, yield and try again
+     * until this thread's entries are taken.
+     *
+     * @return false if the ring is broken
+     */
+    private boolean handToKernel(int count) {
+        int rc = enter(count, 0, 0);
+        while (rc == -EAGAIN || rc == -EBUSY) {
+            tryReap();
+            Thread.yield();
+            int left = sq.pending();
+            if (left == 0) {
+                return true;
+            }
+            rc = enter(left, 0, 0);
+        }
+        if (rc < 0) {
+            ringFailed("io_uring_enter", -rc);
+            return false;
+        }
+        return true;
     }
 
     /** Asks the kernel to cancel the submission {@code target} (an op's user_data). */
@@ -304,65 +232,78 @@ final class Ring implements AutoCloseable {
         return submit(IORING_OP_NOP, -1, 0, 0, 0, 0, 0, UserData.TAG_WAKE);
     }
 
-    /** io_uring_enter under the submit lock; returns the result or -errno. EINTR is retried. */
-    private int enter(int toSubmit, int minComplete, int flags) {
-        while (true) {
-            long rc = LibC.io_uring_enter(submitErrno, fd, toSubmit, minComplete, flags, MemorySegment.NULL, 0);
-            if (rc >= 0) {
-                return (int) rc;
-            }
-            int errno = LibC.errno(submitErrno);
-            if (errno != EINTR) {
-                return -errno;
-            }
-        }
-    }
-
     /**
-     * Blocks the calling thread in the kernel until at least one CQE is ready, submitting any
-     * SQEs left behind by a refused submission on the way. Takes no lock: it touches neither
-     * ring's memory, and only the {@link IdleWaiter} calls it.
+     * Blocks the calling thread in the kernel until at least one CQE is ready (moving CQEs the
+     * kernel kept aside into the CQ on the way). Submits nothing: asking to submit more entries
+     * than are published makes the kernel skip the wait, and every submitter hands its own
+     * entries over anyway.
      *
      * @return 0, or -errno (EINTR included: the caller just loops)
      */
     int waitForCompletions() {
-        long rc = LibC.io_uring_enter(waitErrno, fd, sq.entries(), 1, IORING_ENTER_GETEVENTS,
-                MemorySegment.NULL, 0);
-        return rc >= 0 ? 0 : -LibC.errno(waitErrno);
+        int rc = enter(0, 1, IORING_ENTER_GETEVENTS);
+        if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
+            ringFailed("io_uring_enter(GETEVENTS)", -rc);
+        }
+        return Math.min(rc, 0);
+    }
+
+    /** True once io_uring_enter failed in a way no retry mends. */
+    boolean isBroken() {
+        return broken;
     }
 
     /**
-     * Waits in the kernel up to {@link Reaper#BRIEF_WAIT_NANOS} for a CQE; only the reaper calls
-     * it, blocking its carrier for that long at most (see {@link Reaper} for why).
-     *
-     * @return false if the time ran out with no CQE
+     * io_uring_enter without a lock. Returns the result or -errno; EINTR is retried. A call that
+     * fails (-1) has consumed no entry and completed no wait, so it is simply made again, this
+     * time under a monitor with an errno buffer of its own, to learn the errno.
      */
-    boolean waitBriefly() {
-        long rc = LibC.io_uring_enter(briefErrno, fd, 0, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
-                briefWait.arg(), TimedWait.ARG_SIZE);
-        return rc >= 0 || LibC.errno(briefErrno) != ETIME;
+    private int enter(int toSubmit, int minComplete, int flags) {
+        long rc = LibC.io_uring_enter(scratchErrno, fd, toSubmit, minComplete, flags, MemorySegment.NULL, 0);
+        if (rc >= 0) {
+            return (int) rc;
+        }
+        synchronized (errno) {
+            while (true) {
+                rc = LibC.io_uring_enter(errno, fd, toSubmit, minComplete, flags, MemorySegment.NULL, 0);
+                if (rc >= 0) {
+                    return (int) rc;
+                }
+                int code = LibC.errno(errno);
+                if (code != EINTR) {
+                    return -code;
+                }
+            }
+        }
     }
 
-    /** Unmaps the rings and closes the descriptor; in-flight requests are cancelled by the kernel. */
+    private void ringFailed(String call, int code) {
+        if (closed) {
+            return;
+        }
+        if (!broken) {
+            broken = true;
+            LOG.log(System.Logger.Level.ERROR, call + " failed on " + this + ", errno " + code
+                    + ": this ring can no longer complete operations");
+        }
+    }
+
+    /**
+     * Unmaps the rings and closes the descriptor; in-flight requests are cancelled by the kernel.
+     * Call once nothing is in flight and the completion loop has stopped.
+     */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            unmap(sqeMemory, sqeSize);
-            if (cqRingMemory != ringMemory) {
-                unmap(cqRingMemory, cqRingSize);
-            }
-            unmap(ringMemory, ringSize);
-            SocketCalls.close(fd);
-            if (recvBuffers != null) {
-                recvBuffers.close(); // after the ring: no recv can write into them any more
-            }
-        } finally {
-            lock.unlock();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (!reaping.compareAndSet(false, true)) {
+            Thread.onSpinWait(); // a reap that began before the flag was seen ends first
+        }
+        mapped.close();
+        if (recvBuffers != null) {
+            recvBuffers.close(); // after the ring: no recv can write into them any more
         }
         arena.close();
         accounting.freed(nativeBytes);
@@ -370,6 +311,6 @@ final class Ring implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "io_uring[fd=" + fd + ", entries=" + sq.entries() + "]";
+        return "io_uring[fd=" + fd + "]";
     }
 }

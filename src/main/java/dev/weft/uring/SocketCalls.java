@@ -36,8 +36,8 @@ final class SocketCalls {
         setOption(fd, SocketOptionKind.SO_REUSEADDR, 1);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
-            MemorySegment address = arena.allocate(SockaddrCodec.MAX_SIZE, 8);
-            int length = SockaddrCodec.encode(local, address);
+            MemorySegment address = arena.allocate(Sockaddrs.MAX_SIZE, 8);
+            int length = Sockaddrs.encode(local, address);
             if (LibC.bind(errno, fd, address, length) < 0) {
                 throw failure(LibC.errno(errno), "bind to " + local);
             }
@@ -94,15 +94,15 @@ final class SocketCalls {
     private static InetSocketAddress name(int fd, boolean local) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
-            MemorySegment address = arena.allocate(SockaddrCodec.MAX_SIZE, 8);
+            MemorySegment address = arena.allocate(Sockaddrs.MAX_SIZE, 8);
             MemorySegment length = arena.allocate(JAVA_INT);
-            length.set(JAVA_INT, 0, (int) SockaddrCodec.MAX_SIZE);
+            length.set(JAVA_INT, 0, (int) Sockaddrs.MAX_SIZE);
             int rc = local ? LibC.getsockname(errno, fd, address, length)
                     : LibC.getpeername(errno, fd, address, length);
             if (rc < 0) {
                 throw failure(LibC.errno(errno), local ? "getsockname" : "getpeername");
             }
-            return SockaddrCodec.decode(address);
+            return Sockaddrs.decode(address);
         }
     }
 

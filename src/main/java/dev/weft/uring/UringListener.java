@@ -41,7 +41,6 @@ final class UringListener extends NativeListener implements Completion {
     private final IntFunction<UringSocket> adopt;
     private final DescriptorCloser closer;
     private final AtomicInteger state = new AtomicInteger(IDLE);
-    private int sequence;
     private volatile long userData;
     private volatile int rearms;
 
@@ -70,7 +69,7 @@ final class UringListener extends NativeListener implements Completion {
             state.set(IDLE);
             return;
         }
-        long ud = UserData.of(slot, ++sequence);
+        long ud = ring.ops().nextUserData(slot);
         userData = ud;
         if (!ring.submit(IORING_OP_ACCEPT, fd, 0, 0, 0, IORING_ACCEPT_MULTISHOT, SOCK_CLOEXEC, ud)) {
             state.set(IDLE);

@@ -9,31 +9,37 @@ import static dev.weft.bindings.linux.Errno.ENOMEM;
 
 /**
  * A socket's read or write op on io_uring: a {@link PendingOp} with a fixed slot in its ring's
- * {@link OpTable}. Every submission gets a fresh user_data (see {@link UserData}), so a CQE
+ * {@link OpTable}. Every submission gets a user_data never used before (see {@link OpTable#nextUserData}), so a CQE
  * identifies exactly one submission of exactly one op.
  *
  * <p>The memory the kernel uses (the caller's buffer, a sockaddr) is referenced from here
  * until the CQE arrives, so it stays reachable however the waiter left.
  */
 final class UringOp extends PendingOp implements Completion {
-    private final Ring ring;
+    private final Rings rings;
     private final int slot;
-    private int sequence;
+    /** The ring of the submission now in flight (or the last one): a cancel must go there. */
+    private volatile Ring submittedOn;
     private volatile long userData;
     private MemorySegment inUse;
     private volatile boolean resetSeen;
     /** Runs before each completion is reported (see {@link #beforeFinish}); null for none. */
     private Runnable beforeFinish;
 
-    UringOp(Ring ring) {
-        this.ring = ring;
-        this.slot = ring.ops().register(this);
+    UringOp(Rings rings) {
+        this.rings = rings;
+        this.slot = rings.ops().register(this);
     }
 
-    /** Submits one SQE for this op; if the ring takes none, fails the op so its waiter wakes. */
+    /**
+     * Submits one SQE for this op to the ring of the calling thread's CPU; if the ring takes
+     * none, fails the op so its waiter wakes.
+     */
     void submit(int opcode, int fd, MemorySegment memory, long addr, int len, long off, int opFlags) {
-        long ud = UserData.of(slot, ++sequence);
+        long ud = rings.ops().nextUserData(slot);
+        Ring ring = rings.current();
         inUse = memory;
+        submittedOn = ring; // before userData: a cancel that sees this user_data sees this ring
         userData = ud;
         if (!ring.submit(opcode, fd, addr, len, off, 0, opFlags, ud)) {
             inUse = null;
@@ -55,7 +61,11 @@ final class UringOp extends PendingOp implements Completion {
 
     /** Asks the kernel to cancel the current submission; its CQE still arrives as usual. */
     void cancel() {
-        ring.cancel(userData);
+        long target = userData;
+        Ring ring = submittedOn;
+        if (ring != null) {
+            ring.cancel(target);
+        }
     }
 
     @Override
@@ -86,6 +96,6 @@ final class UringOp extends PendingOp implements Completion {
 
     /** Gives the slot back; call only when no submission of this op is in flight. */
     void unregister() {
-        ring.ops().unregister(slot);
+        rings.ops().unregister(slot);
     }
 }

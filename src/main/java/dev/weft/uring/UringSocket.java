@@ -18,7 +18,8 @@ import static dev.weft.bindings.linux.IoUring.IORING_OP_SEND;
 import static dev.weft.bindings.linux.Socket.MSG_NOSIGNAL;
 
 /**
- * A stream socket whose recv, send and connect are io_uring operations on one ring. The
+ * A stream socket whose recv, send and connect are io_uring operations (each on the ring of the
+ * CPU its thread runs on, see {@link Rings}). The
  * descriptor stays open until {@link #release()}, i.e. until every op on it has completed, so
  * a reused descriptor number can never receive a stranger's completion.
  *
@@ -30,7 +31,8 @@ import static dev.weft.bindings.linux.Socket.MSG_NOSIGNAL;
  * descriptor is closed at its final CQE.
  */
 final class UringSocket extends NativeSocket {
-    private final Ring ring;
+    /** Where the socket's multishot recv (if any) stays armed; one-shot ops go to any ring. */
+    private final Ring home;
     private final DescriptorCloser closer;
     private final int fd;
     private final UringOp reader;
@@ -42,26 +44,26 @@ final class UringSocket extends NativeSocket {
     /** Null when reads are one-shot recvs. */
     private final MultishotReceiver receiver;
 
-    private UringSocket(LiveHandles live, Ring ring, DescriptorCloser closer, int fd, UringOp reader,
+    private UringSocket(LiveHandles live, Ring home, DescriptorCloser closer, int fd, UringOp reader,
                         UringOp writer) {
         super(live, reader, writer);
-        this.ring = ring;
+        this.home = home;
         this.closer = closer;
         this.fd = fd;
         this.reader = reader;
         this.writer = writer;
-        this.receiver = ring.recvBuffers() == null ? null
-                : new MultishotReceiver(ring, fd, reader, () -> closer.close(fd));
+        this.receiver = home.recvBuffers() == null ? null
+                : new MultishotReceiver(home, fd, reader, () -> closer.close(fd));
     }
 
     /** Wraps an open descriptor; on failure the descriptor is closed. */
-    static UringSocket adopt(LiveHandles live, Ring ring, DescriptorCloser closer, int fd) {
+    static UringSocket adopt(LiveHandles live, Rings rings, DescriptorCloser closer, int fd) {
         UringOp reader = null;
         UringOp writer = null;
         try {
-            reader = new UringOp(ring);
-            writer = new UringOp(ring);
-            return new UringSocket(live, ring, closer, fd, reader, writer);
+            reader = new UringOp(rings);
+            writer = new UringOp(rings);
+            return new UringSocket(live, rings.next(), closer, fd, reader, writer);
         } catch (RuntimeException | Error e) {
             if (reader != null) {
                 reader.unregister();
@@ -76,10 +78,6 @@ final class UringSocket extends NativeSocket {
 
     int fd() {
         return fd;
-    }
-
-    Ring ring() {
-        return ring;
     }
 
     @Override
@@ -115,11 +113,11 @@ final class UringSocket extends NativeSocket {
                 arena = Arena.ofShared();
                 connectArena = arena;
             }
-            address = arena.allocate(SockaddrCodec.MAX_SIZE, 8);
+            address = arena.allocate(Sockaddrs.MAX_SIZE, 8);
             // One connect at a time per socket (the writer op), so this is the only writer.
             connectBytes = connectBytes + address.byteSize();
             accounting().allocated(address.byteSize());
-            length = SockaddrCodec.encode(remote, address);
+            length = Sockaddrs.encode(remote, address);
         } catch (IOException | RuntimeException e) {
             op.fail(SocketError.OTHER, EAFNOSUPPORT);
             return;

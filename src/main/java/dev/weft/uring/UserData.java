@@ -2,13 +2,13 @@ package dev.weft.uring;
 
 /**
  * The layout of the 64-bit {@code user_data} weft puts in every SQE:
- * {@code [63..32] sequence | [31..2] slot | [1..0] tag}.
+ * {@code [63..32] submission number | [31..2] slot | [1..0] tag}.
  *
- * <p>The slot names one {@link Completion} in the ring's {@link OpTable}; the sequence number is
- * bumped at every submission, so a CQE (or an ASYNC_CANCEL) can only ever refer to the one
- * submission it was made for, never to a later op that reuses the slot. The tag tells the
- * op's own CQEs from those of the cancel requests and wake-ups weft submits itself, which
- * carry no result anyone waits for and are dropped.
+ * <p>The slot names one {@link Completion} in the ring's {@link OpTable}; the submission number
+ * is the slot's own counter, bumped at every submission and kept when the slot is reused
+ * ({@link OpTable#nextUserData}), so a CQE or an ASYNC_CANCEL can only ever refer to the one
+ * submission it was made for. The tag tells an op's own CQEs from those of the cancel requests
+ * and wake-ups weft submits itself, which carry no result anyone waits for and are dropped.
  */
 final class UserData {
     private UserData() { }
@@ -20,8 +20,8 @@ final class UserData {
 
     static final int MAX_SLOTS = 1 << 30;
 
-    static long of(int slot, int sequence) {
-        return ((long) sequence << 32) | ((long) slot << 2);
+    static long of(int slot, int submission) {
+        return ((long) submission << 32) | ((long) slot << 2);
     }
 
     static int slot(long userData) {
@@ -34,9 +34,5 @@ final class UserData {
 
     static long withTag(long userData, int tag) {
         return (userData & ~TAG_MASK) | tag;
-    }
-
-    static long withoutTag(long userData) {
-        return userData & ~TAG_MASK;
     }
 }

@@ -39,7 +39,7 @@ class MultishotRecvTest {
     }
 
     private void open(int buffers, int bufferSize) throws IOException {
-        backend = new IoUringBackend(new BackendConfig(1, 256, 1), buffers, bufferSize);
+        backend = new IoUringBackend(new BackendConfig(1, 256, 1), buffers, bufferSize, 1024);
         listener = backend.listen(ANY_LOOPBACK, 50);
     }
 
@@ -96,7 +96,7 @@ class MultishotRecvTest {
     void providedBuffersAreReportedAsNativeMemoryUntilClose() throws Exception {
         open(16, 1024);
         long withBuffers = backend.liveHandles().accounting().nativeBytes();
-        try (IoUringBackend plain = new IoUringBackend(new BackendConfig(1, 256, 1), 0, 1024)) {
+        try (IoUringBackend plain = new IoUringBackend(new BackendConfig(1, 256, 1), 0, 1024, 1024)) {
             long withoutBuffers = plain.liveHandles().accounting().nativeBytes();
             assertThat(withoutBuffers).as("a ring alone").isPositive();
             // the buffers themselves plus one 16-byte io_uring_buf entry each

@@ -49,6 +49,24 @@ public final class LibC {
         return new AssertionError("should not reach here", t);
     }
 
+    // ---- int sched_getcpu(void) ----
+
+    // No errno capture, and "critical": glibc answers from the thread's rseq area without a
+    // system call, so the call skips the thread-state transition a downcall normally makes.
+    private static final MethodHandle sched_getcpu$MH = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("sched_getcpu")
+                    .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: sched_getcpu")),
+            FunctionDescriptor.of(JAVA_INT), Linker.Option.critical(false));
+
+    /** {@code sched_getcpu()}: the CPU the calling thread runs on now, or -1. */
+    public static int sched_getcpu() {
+        try {
+            return (int) sched_getcpu$MH.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     // ---- long syscall(long number, ...) shaped for the io_uring calls ----
 
     private static final MethodHandle io_uring_setup$MH = downcall("syscall",

@@ -1,23 +1,26 @@
-package dev.weft.core;
+package dev.weft;
 
+import dev.weft.core.Backend;
+import dev.weft.core.BackendConfig;
 import dev.weft.iocp.IocpBackend;
 import dev.weft.uring.IoUringBackend;
 import java.io.IOException;
 import java.util.Locale;
 
 /**
- * The one place that chooses a backend for the running OS. The system property
- * {@code weft.backend} ("iocp" or "io_uring") overrides the choice.
+ * The one place that chooses a backend for the running OS, above the OS-free core (which never
+ * names a backend). The system property {@code weft.backend} ("iocp" or "io_uring") overrides
+ * the choice.
  */
-public final class Backends {
-    public static final String IOCP = "iocp";
-    public static final String IO_URING = "io_uring";
+final class Backends {
+    static final String IOCP = "iocp";
+    static final String IO_URING = "io_uring";
 
     private Backends() {
     }
 
     /** The backend name for this OS, or the {@code weft.backend} property when set. */
-    public static String defaultName() {
+    static String defaultName() {
         String chosen = System.getProperty("weft.backend");
         if (chosen != null && !chosen.isBlank()) {
             return chosen.trim().toLowerCase(Locale.ROOT);
@@ -31,7 +34,7 @@ public final class Backends {
      *
      * @throws IOException if the OS does not offer it (e.g. io_uring disabled by the kernel)
      */
-    public static Backend open(String name, BackendConfig config) throws IOException {
+    static Backend open(String name, BackendConfig config) throws IOException {
         String os = System.getProperty("os.name", "");
         return switch (name) {
             case IOCP -> {

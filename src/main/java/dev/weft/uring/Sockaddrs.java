@@ -5,7 +5,6 @@ import dev.weft.bindings.linux.SockaddrIn6;
 import dev.weft.bindings.linux.SockaddrStorage;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,8 +16,8 @@ import static dev.weft.bindings.linux.Socket.AF_INET;
 import static dev.weft.bindings.linux.Socket.AF_INET6;
 
 /** Encodes {@link InetSocketAddress} into {@code sockaddr_in}/{@code sockaddr_in6} and back. */
-final class SockaddrCodec {
-    private SockaddrCodec() { }
+final class Sockaddrs {
+    private Sockaddrs() { }
 
     /** Bytes to allocate for any address weft encodes or the kernel returns. */
     static final long MAX_SIZE = SockaddrStorage.sizeof();
@@ -69,9 +68,5 @@ final class SockaddrCodec {
             throw new SocketException("bad address from the kernel: " + e.getMessage());
         }
         throw new SocketException("unsupported address family " + family);
-    }
-
-    static boolean isIpv4(InetSocketAddress address) {
-        return address.getAddress() instanceof Inet4Address;
     }
 }

@@ -1,0 +1,205 @@
+package dev.weft.uring;
+
+import dev.weft.core.BackendConfig;
+import dev.weft.core.NativeListener;
+import dev.weft.core.NativeSocket;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static dev.weft.bindings.linux.IoUring.IORING_OP_NOP;
+import static dev.weft.bindings.linux.IoUring.IORING_OP_RECV;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The ring's own guarantees, each through the real kernel: a user_data never repeats when a slot
+ * is reused, completions beyond the CQ's size are kept and delivered, and a full SQ makes
+ * submitters wait instead of failing their operations.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RingTest {
+    private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeAll
+    static void linuxOnly() {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "io_uring is Linux only");
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private IoUringBackend backend(int rings, int sqEntries, int cqEntries) throws IOException {
+        IoUringBackend backend = new IoUringBackend(new BackendConfig(rings, sqEntries, 1), 0, 0, cqEntries);
+        toClose.add(backend);
+        return backend;
+    }
+
+    private static NativeSocket[] connectedPair(IoUringBackend backend, NativeListener listener) throws IOException {
+        NativeSocket client = backend.openStream(listener.localAddress());
+        client.connect(listener.localAddress(), 0);
+        NativeSocket server = listener.accept(TimeUnit.SECONDS.toNanos(10));
+        return new NativeSocket[] {client, server};
+    }
+
+    @Test
+    void aStaleCancelNeverHitsTheOpThatReusesTheSlot() throws Exception {
+        IoUringBackend backend = backend(1, 64, 256);
+        Rings rings = backend.rings();
+        NativeListener listener = backend.listen(ANY_LOOPBACK, 16);
+        NativeSocket[] pair = connectedPair(backend, listener);
+        Arena arena = Arena.ofShared();
+        toClose.add(arena);
+
+        // An op completes once and is released: its user_data is now history.
+        UringOp released = new UringOp(rings);
+        released.arm();
+        released.submit(IORING_OP_NOP, -1, null, 0, 0, 0, 0);
+        released.awaitUninterruptibly();
+        released.consume();
+        long staleUserData = released.userData();
+        released.unregister();
+
+        // The next op takes the same slot and parks a recv on the server socket.
+        UringOp reused = new UringOp(rings);
+        int fd = ((UringSocket) pair[1]).fd();
+        MemorySegment buffer = arena.allocate(16);
+        reused.arm();
+        reused.submit(IORING_OP_RECV, fd, buffer, buffer.address(), 16, 0, 0);
+        assertThat(UserData.slot(reused.userData())).isEqualTo(UserData.slot(staleUserData));
+        assertThat(reused.userData()).isNotEqualTo(staleUserData);
+
+        // A cancel aimed at the released op (as a close racing its release would send) ...
+        rings.current().cancel(staleUserData);
+        // ... must leave the new recv pending: data sent now is what it returns.
+        MemorySegment one = arena.allocate(1);
+        one.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 42);
+        pair[0].writeFully(one);
+        reused.awaitUninterruptibly();
+        assertThat(reused.error()).as("error of the recv that reuses the slot").isNull();
+        assertThat(reused.value()).isEqualTo(1);
+        assertThat(buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0)).isEqualTo((byte) 42);
+        reused.consume();
+        reused.unregister();
+        pair[0].close();
+        pair[1].close();
+        listener.close();
+    }
+
+    @Test
+    void readsCompleteWhenTheirCompletionsOverflowTheCq() throws Exception {
+        IoUringBackend backend = backend(1, 4, 8);
+        assertThat(backend.rings().all()[0].cqEntries()).isEqualTo(8);
+        NativeListener listener = backend.listen(ANY_LOOPBACK, 256);
+        int connections = 64;
+        List<NativeSocket[]> pairs = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            pairs.add(connectedPair(backend, listener));
+        }
+        Arena arena = Arena.ofShared();
+        toClose.add(arena);
+        ConcurrentLinkedQueue<Object> results = new ConcurrentLinkedQueue<>();
+        List<Thread> readers = new ArrayList<>();
+        for (NativeSocket[] pair : pairs) {
+            MemorySegment dst = arena.allocate(8);
+            readers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    results.add(pair[1].read(dst, 0));
+                } catch (IOException e) {
+                    results.add(e);
+                }
+            }));
+        }
+        // Every reader parked (its recv in flight) before any data is sent, so 64 CQEs are
+        // posted at once into a CQ of 8.
+        while (backend.liveHandles().operationsInFlight() < connections + 1) {
+            Thread.onSpinWait();
+        }
+        MemorySegment one = arena.allocate(1);
+        for (NativeSocket[] pair : pairs) {
+            pair[0].writeFully(one);
+        }
+        for (Thread reader : readers) {
+            assertThat(reader.join(java.time.Duration.ofSeconds(20))).as("reader finished").isTrue();
+        }
+        assertThat(results).hasSize(connections).allMatch(r -> Integer.valueOf(1).equals(r));
+        for (NativeSocket[] pair : pairs) {
+            pair[0].close();
+            pair[1].close();
+        }
+        listener.close();
+    }
+
+    @Test
+    void submittersWaitForRoomInAFullSubmissionQueue() throws Exception {
+        IoUringBackend backend = backend(1, 2, 4);
+        assertThat(backend.rings().all()[0].sqEntries()).isEqualTo(2);
+        NativeListener listener = backend.listen(ANY_LOOPBACK, 256);
+        int connections = 50;
+        List<NativeSocket[]> pairs = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            pairs.add(connectedPair(backend, listener));
+        }
+        Arena arena = Arena.ofShared();
+        toClose.add(arena);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        int rounds = 200;
+        for (NativeSocket[] pair : pairs) {
+            MemorySegment out = arena.allocate(32);
+            MemorySegment in = arena.allocate(32);
+            MemorySegment back = arena.allocate(32);
+            // 100 threads submit at once into 2 SQ entries: each must wait its turn, none fail.
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    for (int r = 0; r < rounds; r++) {
+                        pair[0].writeFully(out);
+                        int got = 0;
+                        while (got < 32) {
+                            got += pair[0].read(back.asSlice(got), 0);
+                        }
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    for (int r = 0; r < rounds; r++) {
+                        int got = 0;
+                        while (got < 32) {
+                            got += pair[1].read(in.asSlice(got), 0);
+                        }
+                        pair[1].writeFully(in);
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            assertThat(t.join(java.time.Duration.ofSeconds(50))).as("echo thread finished").isTrue();
+        }
+        assertThat(failures).isEmpty();
+        for (NativeSocket[] pair : pairs) {
+            pair[0].close();
+            pair[1].close();
+        }
+        listener.close();
+    }
+}
