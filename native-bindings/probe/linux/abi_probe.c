@@ -192,6 +192,7 @@ int main(void) {
     CONST(SHUT_RD);
     CONST(SHUT_WR);
     CONST(SHUT_RDWR);
+    CONST(MSG_DONTWAIT);
     CONST(MSG_NOSIGNAL);
 
     /* <errno.h> */

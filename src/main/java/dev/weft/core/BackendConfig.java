@@ -22,7 +22,8 @@ public record BackendConfig(int completionThreads, int queueDepth, int acceptsPo
     }
 
     public static BackendConfig defaults() {
-        // One completion thread (io_uring: ring) per CPU, so carriers rarely contend for one.
-        return new BackendConfig(Runtime.getRuntime().availableProcessors(), 4096, 8);
+        // One completion thread (io_uring: ring) per CPU unless -Dweft.completionThreads says otherwise.
+        int threads = Integer.getInteger("weft.completionThreads", Runtime.getRuntime().availableProcessors());
+        return new BackendConfig(Math.max(1, threads), 4096, 8);
     }
 }

@@ -7,7 +7,7 @@ import java.lang.invoke.VarHandle;
  * The chunks a socket's multishot recv delivered and no reader has taken yet, as {@code long}
  * entries (see {@link MultishotReceiver} for their encoding), in arrival order.
  *
- * <p>Single producer (the thread reaping the ring, under the ring lock), single consumer at a
+ * <p>Single producer (the thread holding the ring's reaping turn), single consumer at a
  * time (a reader, or the reaping thread serving a waiting reader; {@link MultishotReceiver}
  * hands the consumer role over through a CAS, which orders their accesses). No lock, no
  * allocation while the queue stays within its capacity: it is a ring over a small array that

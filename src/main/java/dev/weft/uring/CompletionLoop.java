@@ -1,85 +1,65 @@
 package dev.weft.uring;
 
-import java.util.concurrent.locks.LockSupport;
-
 /**
- * Reaps one ring's CQEs that no submitter picked up, as a virtual thread.
+ * The platform thread that owns one ring: it submits the ring's long-lived requests (each
+ * socket's multishot recv), reaps the CQEs no submitter picked up, and waits in the kernel
+ * when there is nothing to do.
  *
- * <p>Most completions of a busy ring are reaped by the threads that submit to it, right after
- * their own io_uring_enter ({@link Ring#submit}). This loop is for the rest: it reaps what is
- * there and yields, so the threads it woke run on this very carrier before it looks again; when
- * a look finds nothing it parks, and the ring's {@link IdleWaiter} (a platform thread) waits in
- * the kernel on its behalf and unparks it at the next CQE. A busy ring therefore pays no thread
- * wake-up per completion, and an idle ring has exactly one thread asleep in the kernel and
- * costs no CPU. (The JDK's own poller for virtual threads works the same way.)
+ * <p>Why a thread of its own: io_uring runs the completion work of a request whose data arrives
+ * later (copying a chunk into a provided buffer, posting the CQE) as task work on the thread
+ * that submitted the request. A multishot recv submitted from a virtual thread's carrier would
+ * wake that carrier from its idle sleep for every chunk, and then a second thread to reap the
+ * CQE. Submitted from here, the chunk's work runs inside this thread's own wait
+ * (io_uring_enter(GETEVENTS)), which then returns, reaps the CQE and unparks the reader: one
+ * thread woken per arrival, and none while the ring is idle (this thread then sleeps in the
+ * kernel and costs no CPU).
  *
- * <p>Never runs user code and never blocks except by parking.
+ * <p>Never runs user code: completions only record results and unpark.
  */
 final class CompletionLoop implements Runnable {
     private final Ring ring;
     private final Thread thread;
-    private final IdleWaiter waiter;
-    /** True while the loop is parked and relies on the waiter to unpark it. */
-    private volatile boolean parked;
     private volatile boolean stopping;
 
     CompletionLoop(Ring ring, String name) {
         this.ring = ring;
-        this.thread = Thread.ofVirtual().name(name).unstarted(this);
-        this.waiter = new IdleWaiter(ring, this, name + "-idle");
+        this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
+        ring.ownedBy(thread);
     }
 
     void start() {
-        waiter.start();
         thread.start();
     }
 
     @Override
     public void run() {
         while (true) {
-            if (ring.tryReap() > 0 || ring.hasCompletions()) {
-                Thread.yield(); // let the threads just woken run here first
-                continue;
-            }
+            ring.runOwnerTasks();
+            reapAll();
             if (stopping) {
                 return;
             }
-            parkUntilCompletion();
+            if (ring.hasOwnerTasks()) {
+                continue; // queued while reaping: the wake-up NOP may be among the CQEs just reaped
+            }
+            ring.waitForCompletions();
+            if (ring.isBroken()) {
+                return; // logged by the ring; nothing can complete any more
+            }
         }
     }
 
-    private void parkUntilCompletion() {
-        parked = true;
-        // A CQE posted before the flag was visible would not be missed by the waiter (its
-        // io_uring_enter returns at once then), but look once more so that race costs no hop.
-        if (ring.hasCompletions() || stopping) {
-            parked = false;
-            return;
-        }
-        waiter.loopParked();
-        while (parked && !stopping) {
-            LockSupport.park(this);
+    /** Reaps until the CQ is empty, waiting out a submitter that holds the reaping turn. */
+    private void reapAll() {
+        while (ring.tryReap() > 0 || ring.hasCompletions()) {
+            Thread.onSpinWait();
         }
     }
 
-    /** Called by the waiter once the CQ is not empty: the loop takes over again. */
-    void completionsReady() {
-        if (parked) {
-            parked = false;
-            LockSupport.unpark(thread);
-        }
-    }
-
-    /** True while the loop waits for the idle waiter. */
-    boolean isParked() {
-        return parked;
-    }
-
-    /** Reaps until the CQ is empty, then ends both threads and waits for them. */
+    /** Runs what is queued for the ring's owner, reaps what is left, then ends the thread. */
     void stop() throws InterruptedException {
         stopping = true;
-        LockSupport.unpark(thread);
+        ring.wake(); // a NOP's CQE gets the thread out of its wait
         thread.join();
-        waiter.stop();
     }
 }

@@ -16,21 +16,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threads and rings: {@link BackendConfig#completionThreads()} rings (by default one per
  * CPU, so two carriers rarely submit to the same ring at once). Each is reaped by the threads
  * that submit to it (right after their io_uring_enter, see {@link Ring}) and by its own
- * {@link CompletionLoop}, a virtual thread backed by one platform {@link IdleWaiter} for idle
- * times. Each recv, send and connect goes to the ring of the CPU its thread runs on, so two
+ * {@link CompletionLoop}, a platform thread that also submits the ring's multishot recvs and is
+ * the only thread that waits in the kernel. Each recv, send and connect goes to the ring of the CPU its thread runs on, so two
  * carriers rarely contend for one ring; the rings share one {@link OpTable}, so a CQE finds its
  * op whichever ring carried it (see {@link Rings}). A listener's multishot accept and a
  * socket's multishot recv stay on a home ring chosen round-robin. Each ring's CQ has room for {@code weft.uring.cqEntries} CQEs
  * (default {@value #DEFAULT_CQ_ENTRIES}): every parked read is a CQE to come, and CQEs beyond
  * that are kept by the kernel and moved in when the ring is reaped, never lost.
  *
- * <p>Receiving: by default each read is one IORING_OP_RECV into the caller's memory. With
- * {@code -Dweft.uring.multishotRecv=true} each socket instead keeps one multishot recv armed
- * that fills buffers the kernel picks from the ring's {@link ProvidedBuffers} (see
- * {@link MultishotReceiver}): a read costs no system call, so a ping-pong round trip costs one
- * io_uring_enter (the send) instead of two (measurements: bench/results). System properties:
+ * <p>Receiving: on Linux 6.0+ each socket keeps one multishot recv armed (submitted by the
+ * ring's {@link CompletionLoop} thread) that fills buffers the kernel picks from the ring's
+ * {@link ProvidedBuffers} (see {@link MultishotReceiver}): a read that finds data costs no
+ * system call. Otherwise, or with {@code -Dweft.uring.multishotRecv=false}, each read is one
+ * IORING_OP_RECV into the caller's memory. Sending: a send first goes straight to the socket
+ * (MSG_DONTWAIT, no CQE); only a send into a full socket buffer becomes an IORING_OP_SEND that
+ * parks. So a ping-pong round trip costs one system call (measurements: bench/results).
+ * System properties:
  * <ul>
- * <li>{@code weft.uring.multishotRecv} (default false);
+ * <li>{@code weft.uring.multishotRecv} (default: true on Linux 6.0+);
  * <li>{@code weft.uring.recvBuffers} (default {@value #DEFAULT_RECV_BUFFERS}, rounded up to a
  *     power of two, at most 32768) and {@code weft.uring.recvBufferSize} (default
  *     {@value #DEFAULT_RECV_BUFFER_SIZE} bytes): the buffers per ring. They are mapped once per
@@ -48,9 +51,12 @@ public final class IoUringBackend implements Backend {
     static final int DEFAULT_CQ_ENTRIES = 16384;
     static final int DEFAULT_RECV_BUFFERS = 1024;
     static final int DEFAULT_RECV_BUFFER_SIZE = 8192;
-    /** True when sockets receive through multishot recv and provided buffers. */
-    static final boolean MULTISHOT_RECV =
-            Boolean.parseBoolean(System.getProperty("weft.uring.multishotRecv", "false"));
+    /**
+     * True when sockets receive through multishot recv and provided buffers: by default when
+     * the kernel has it (Linux 6.0+), or as {@code -Dweft.uring.multishotRecv} says.
+     */
+    static final boolean MULTISHOT_RECV = multishotRecvWanted(System.getProperty("weft.uring.multishotRecv"),
+            System.getProperty("os.version", ""));
     private static final int RECV_BUFFERS = Math.min(32768, Integer.highestOneBit(
             Math.max(1, Integer.getInteger("weft.uring.recvBuffers", DEFAULT_RECV_BUFFERS)) * 2 - 1));
     private static final int CQ_ENTRIES = Math.max(16, Integer.getInteger("weft.uring.cqEntries", DEFAULT_CQ_ENTRIES));
@@ -65,6 +71,18 @@ public final class IoUringBackend implements Backend {
     private final CompletionLoop[] loops;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final int maxQueuedAccepts;
+
+    static boolean multishotRecvWanted(String setting, String kernelVersion) {
+        if (setting != null && !setting.isBlank()) {
+            return Boolean.parseBoolean(setting.trim());
+        }
+        String[] parts = kernelVersion.split("[.-]");
+        try {
+            return parts.length >= 1 && Integer.parseInt(parts[0]) >= 6; // multishot recv: 6.0
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
 
     public IoUringBackend(BackendConfig config) throws IOException {
         this(config, MULTISHOT_RECV ? RECV_BUFFERS : 0, RECV_BUFFER_SIZE, CQ_ENTRIES);

@@ -24,7 +24,7 @@ import static dev.weft.bindings.linux.IoUring.IOSQE_BUFFER_SELECT;
  * buffer the kernel picks from the ring's {@link ProvidedBuffers}, so a read costs no system
  * call, and a connection nobody reads from holds no receive buffer.
  *
- * <p><b>Flow.</b> The thread reaping the ring ({@link #onCqe}, under the ring lock) appends each
+ * <p><b>Flow.</b> The thread reaping the ring ({@link #onCqe}, holding its reaping turn) appends each
  * chunk to a {@link ChunkQueue}; if a reader is waiting it copies straight into the reader's
  * memory and completes its op. A reader ({@link #startRecv}) copies whatever is queued and
  * completes inline; with nothing queued it publishes its op in the {@code waiting} slot and
@@ -104,6 +104,8 @@ final class MultishotReceiver implements Completion {
     private final ChunkQueue queue = new ChunkQueue();
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private final AtomicInteger queuedChunks = new AtomicInteger();
+    /** {@link #post}, allocated once. */
+    private final Runnable post = this::post;
     @SuppressWarnings("unused") // through WAITING
     private volatile PendingOp waiting;
     /**
@@ -157,9 +159,8 @@ final class MultishotReceiver implements Completion {
                             receiveOnce(op, address, size);
                             return;
                         }
-                    } else if (!arm()) {
-                        op.fail(SocketError.NO_RESOURCES, ENOMEM);
-                        return;
+                    } else {
+                        arm();
                     }
                 }
                 case ARMED, PAUSING -> {
@@ -275,27 +276,41 @@ final class MultishotReceiver implements Completion {
     }
 
     /**
-     * Posts the multishot recv if it is IDLE.
+     * Posts the multishot recv if it is IDLE. The submission itself runs on the ring's owner
+     * thread ({@link Ring#runOnOwner}): the kernel runs the recv's completion work for every
+     * chunk on the thread that submitted it, and the owner is the thread waiting for CQEs.
      *
-     * @return false only if the ring refused the submission (the state is IDLE again)
+     * A submission the ring refuses fails a waiting reader (see {@link #post}).
      */
-    private boolean arm() {
+    private void arm() {
         if (!state.compareAndSet(IDLE, ARMED)) {
-            return true;
+            return;
         }
+        arms++;
+        ring.runOnOwner(post);
+    }
+
+    /** Submits the multishot recv the state says is ARMED (or CLOSING since); owner thread only. */
+    private void post() {
         long ud = ring.ops().nextUserData(slot);
         userData = ud;
-        arms++;
         if (!ring.submit(IORING_OP_RECV, fd, 0, 0, 0, IORING_RECV_MULTISHOT, 0, IOSQE_BUFFER_SELECT,
                 ProvidedBuffers.GROUP, ud)) {
-            state.compareAndSet(ARMED, IDLE);
-            return false;
+            // The ring is closed or broken: no CQE will come.
+            if (state.compareAndSet(ARMED, IDLE)) {
+                PendingOp op = (PendingOp) WAITING.getAndSet(this, null);
+                if (op != null) {
+                    op.fail(SocketError.NO_RESOURCES, ENOMEM);
+                }
+            } else if (state.compareAndSet(CLOSING, CLOSED)) {
+                tearDown();
+            }
+            return;
         }
         // A close that switched ARMED to CLOSING before userData was set cancelled nothing.
         if (state.get() == CLOSING) {
             ring.cancel(ud);
         }
-        return true;
     }
 
     // ---- the reaping thread's side ----

@@ -28,7 +28,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * which runs after the io_uring instance itself is closed: no recv can be in flight then.
  *
  * <p>Threading: {@link #give} may be called by any thread (a reader copying a queued chunk, or
- * the reaping thread); the tail is advanced under a short lock of its own, never the ring lock.
+ * the reaping thread); the tail is advanced under a short lock of its own.
  * The kernel reads the tail with acquire semantics, so the entry is written before a release
  * store of the tail.
  */

@@ -5,6 +5,7 @@ import dev.weft.core.Accounting;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,8 +36,10 @@ import static dev.weft.bindings.linux.IoUring.IORING_OP_NOP;
  * Completions only record results and unpark. When the kernel had to keep CQEs aside because
  * the CQ was full (IORING_SQ_CQ_OVERFLOW), the reaper moves them in with io_uring_enter(GETEVENTS).
  *
- * <p><b>Waiting</b> ({@link #waitForCompletions}): only the ring's {@link IdleWaiter} blocks in
- * the kernel, and only while the completion loop is parked.
+ * <p><b>Waiting</b> ({@link #waitForCompletions}): only the ring's owner, its
+ * {@link CompletionLoop} thread, blocks in the kernel. Requests that stay armed for a socket's
+ * lifetime are submitted by the owner ({@link #runOnOwner}), so the kernel's completion work for
+ * them runs in that wait.
  */
 final class Ring implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.weft.uring");
@@ -65,6 +68,9 @@ final class Ring implements AutoCloseable {
     private final AtomicInteger recvsClosing = new AtomicInteger();
     private volatile boolean closed;
     private volatile boolean broken;
+    /** The ring's {@link CompletionLoop} thread; see {@link #runOnOwner}. */
+    private volatile Thread owner;
+    private final ConcurrentLinkedQueue<Runnable> ownerTasks = new ConcurrentLinkedQueue<>();
 
     private Ring(MappedRing mapped, OpTable ops, Accounting accounting) {
         this.mapped = mapped;
@@ -126,6 +132,38 @@ final class Ring implements AutoCloseable {
         return cq.entries();
     }
 
+    /** Names the thread that owns this ring (its completion loop); set once, before it starts. */
+    void ownedBy(Thread thread) {
+        owner = thread;
+    }
+
+    /**
+     * Runs {@code task} on the ring's owner thread: now if the caller is that thread, else as
+     * soon as the owner wakes (a NOP wakes it). For submissions whose completion work should
+     * run on the owner rather than on the submitting carrier (see {@link CompletionLoop}).
+     */
+    void runOnOwner(Runnable task) {
+        if (Thread.currentThread() == owner) {
+            task.run();
+            return;
+        }
+        ownerTasks.add(task);
+        wake();
+    }
+
+    /** True when tasks wait for the owner. */
+    boolean hasOwnerTasks() {
+        return !ownerTasks.isEmpty();
+    }
+
+    /** Runs the tasks queued by {@link #runOnOwner}; the owner thread only. */
+    void runOwnerTasks() {
+        Runnable task;
+        while ((task = ownerTasks.poll()) != null) {
+            task.run();
+        }
+    }
+
     /** True when at least one CQE waits to be reaped; a plain memory read. */
     boolean hasCompletions() {
         return !closed && cq.ready();
@@ -141,19 +179,25 @@ final class Ring implements AutoCloseable {
         if (!reaping.compareAndSet(false, true)) {
             return 0;
         }
+        int n;
         try {
             if (closed) {
                 return 0;
             }
-            int n = cq.reap(router);
+            n = cq.reap(router);
             if (sq.cqOverflowed()) {
                 enter(0, 0, IORING_ENTER_GETEVENTS); // moves the kept-aside CQEs into the CQ
                 n += cq.reap(router);
             }
-            return n;
         } finally {
             reaping.set(false);
         }
+        if (n > 0 && !ownerTasks.isEmpty() && Thread.currentThread() != owner) {
+            // The CQEs just reaped may include the NOP that was to wake the owner for those
+            // tasks: post another, and leave it for the owner to find.
+            postWake();
+        }
+        return n;
     }
 
     /**
@@ -176,6 +220,18 @@ final class Ring implements AutoCloseable {
      */
     boolean submit(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
                    int sqeFlags, int bufGroup, long userData) {
+        if (!push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData)) {
+            return false;
+        }
+        if (cq.ready()) {
+            tryReap(); // usually this submission's own CQE: the op completed inside the call
+        }
+        return true;
+    }
+
+    /** Writes one SQE and hands it to the kernel, waiting for room if the queue is full. */
+    private boolean push(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
+                         int sqeFlags, int bufGroup, long userData) {
         int published;
         while ((published = sq.push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup,
                 userData)) == 0) {
@@ -188,13 +244,7 @@ final class Ring implements AutoCloseable {
             }
             Thread.yield();
         }
-        if (!handToKernel(published)) {
-            return false;
-        }
-        if (cq.ready()) {
-            tryReap();
-        }
-        return true;
+        return handToKernel(published);
     }
 
     /**
@@ -227,9 +277,14 @@ final class Ring implements AutoCloseable {
         submit(IORING_OP_ASYNC_CANCEL, -1, target, 0, 0, 0, 0, UserData.withTag(target, UserData.TAG_CANCEL));
     }
 
-    /** Posts a CQE that only wakes a thread waiting in the kernel. */
+    /** Posts a CQE that only wakes the owner if it waits in the kernel. */
     boolean wake() {
-        return submit(IORING_OP_NOP, -1, 0, 0, 0, 0, 0, UserData.TAG_WAKE);
+        return postWake();
+    }
+
+    /** Posts a wake-up NOP and does not reap it: it is there for the owner to find. */
+    private boolean postWake() {
+        return push(IORING_OP_NOP, -1, 0, 0, 0, 0, 0, 0, 0, UserData.TAG_WAKE);
     }
 
     /**

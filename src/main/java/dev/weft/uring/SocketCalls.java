@@ -13,8 +13,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * The synchronous socket calls around the io_uring operations: creating, binding, options,
- * names, shutdown and close. None of them blocks (they never wait on the network), so they are
- * plain libc calls; only accept/connect/recv/send go through the ring.
+ * names, shutdown, close, and a send that completes at once. None of them blocks (they never
+ * wait on the network), so they are plain libc calls; whatever has to wait (accept, connect,
+ * recv, a send into a full socket buffer) goes through the ring.
  */
 final class SocketCalls {
     private SocketCalls() { }
@@ -119,6 +120,39 @@ final class SocketCalls {
     static void shutdownQuietly(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             LibC.shutdown(arena.allocate(LibC.CAPTURE_STATE_LAYOUT), fd, SHUT_RDWR);
+        }
+    }
+
+    /**
+     * Where {@link #sendNow} has errno written. Shared by every sending thread, so never read:
+     * a send that fails has sent nothing and is made again, with an errno buffer of its own, to
+     * learn why.
+     */
+    private static final MemorySegment SEND_SCRATCH_ERRNO = Arena.global().allocate(LibC.CAPTURE_STATE_LAYOUT);
+
+    /**
+     * One send of {@code length} bytes at {@code address} that never waits (MSG_DONTWAIT, and
+     * MSG_NOSIGNAL so a reset peer gives EPIPE, not SIGPIPE).
+     *
+     * @return the bytes sent (possibly fewer), or -errno; -EAGAIN when the socket buffer is full
+     */
+    static long sendNow(int fd, long address, long length) {
+        long sent = LibC.send(SEND_SCRATCH_ERRNO, fd, address, length, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (sent >= 0) {
+            return sent;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
+            while (true) {
+                sent = LibC.send(errno, fd, address, length, MSG_DONTWAIT | MSG_NOSIGNAL);
+                if (sent >= 0) {
+                    return sent;
+                }
+                int code = LibC.errno(errno);
+                if (code != dev.weft.bindings.linux.Errno.EINTR) {
+                    return -code;
+                }
+            }
         }
     }
 

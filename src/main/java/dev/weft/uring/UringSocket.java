@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 
 import static dev.weft.bindings.linux.Errno.EAFNOSUPPORT;
+import static dev.weft.bindings.linux.Errno.EAGAIN;
 import static dev.weft.bindings.linux.Errno.ECONNRESET;
 import static dev.weft.bindings.linux.IoUring.IORING_OP_CONNECT;
 import static dev.weft.bindings.linux.IoUring.IORING_OP_RECV;
@@ -99,8 +100,18 @@ final class UringSocket extends NativeSocket {
     @Override
     protected void startSend(PendingOp op, MemorySegment src) {
         int len = (int) Math.min(src.byteSize(), Integer.MAX_VALUE);
-        // MSG_NOSIGNAL: a send to a reset peer must fail with EPIPE, not raise SIGPIPE.
-        ((UringOp) op).submit(IORING_OP_SEND, fd, src, src.address(), len, 0, MSG_NOSIGNAL);
+        // Sent at once when the socket buffer has room, as io_uring itself would try first, but
+        // without a CQE: the ring's owner would be woken for it (see CompletionLoop). Only a send
+        // into a full buffer becomes an io_uring SEND, which parks until the kernel makes room.
+        long sent = SocketCalls.sendNow(fd, src.address(), len);
+        if (sent >= 0) {
+            op.complete(sent);
+        } else if (sent == -EAGAIN) {
+            // MSG_NOSIGNAL: a send to a reset peer must fail with EPIPE, not raise SIGPIPE.
+            ((UringOp) op).submit(IORING_OP_SEND, fd, src, src.address(), len, 0, MSG_NOSIGNAL);
+        } else {
+            op.fail(Errors.toSocketError((int) -sent, false), (int) -sent);
+        }
     }
 
     @Override

@@ -161,6 +161,17 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle close$MH = downcall("close",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle send$MH = downcall("send",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+
+    /** {@code ssize_t send(int sockfd, const void *buf, size_t len, int flags)}; buf as an address. */
+    public static long send(MemorySegment captureState, int sockfd, long buf, long len, int flags) {
+        try {
+            return (long) send$MH.invokeExact(captureState, sockfd, buf, len, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
 
     /** {@code int socket(int domain, int type, int protocol)}. */
     public static int socket(MemorySegment captureState, int domain, int type, int protocol) {

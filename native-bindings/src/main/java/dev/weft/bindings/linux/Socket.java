@@ -30,5 +30,6 @@ public final class Socket {
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
 
+    public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_NOSIGNAL = 0x4000;
 }
