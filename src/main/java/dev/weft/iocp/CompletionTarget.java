@@ -11,4 +11,12 @@ interface CompletionTarget {
      * @param scratch the completion thread's own native scratch memory
      */
     void completed(int bytes, CompletionScratch scratch);
+
+    /**
+     * The completion port failed: this op's packet, if one was pending, will never be dequeued.
+     * Wakes whoever waits for it; must not free anything the kernel may still write. Targets
+     * that never wait for anything (a test's) need not override it.
+     */
+    default void abandon() {
+    }
 }

@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -36,6 +38,7 @@ import java.util.concurrent.atomic.LongAdder;
  * All of it is reported to the runtime's {@link dev.weft.core.Accounting}.
  */
 public final class IocpBackend implements Backend {
+    private static final System.Logger LOG = System.getLogger("dev.weft.iocp");
     /** System property: "false" turns off the skip-completion-port-on-success fast path. */
     public static final String SKIP_PROPERTY = "weft.iocp.skipCompletionPortOnSuccess";
     private static final long RELEASE_TIMEOUT_SECONDS = 30;
@@ -55,6 +58,10 @@ public final class IocpBackend implements Backend {
     private final boolean skipOnSuccess;
     private final CompletionThread[] threads;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The port handle was reported invalid: it is not ours to close any more. */
+    private volatile boolean portGone;
+    /** Set once, when a completion thread could no longer dequeue: the backend is broken. */
+    private final AtomicReference<IOException> failure = new AtomicReference<>();
     /** Operations the submitter finished itself (skip-on-success); for measurements and tests. */
     private final LongAdder completedInline = new LongAdder();
 
@@ -93,7 +100,7 @@ public final class IocpBackend implements Backend {
         int batch = Math.min(config.queueDepth(), MAX_BATCH);
         threads = new CompletionThread[config.completionThreads()];
         for (int i = 0; i < threads.length; i++) {
-            threads[i] = new CompletionThread("weft-iocp-" + i, port, table, batch, arena);
+            threads[i] = new CompletionThread("weft-iocp-" + i, this, port, table, batch, arena);
             arenaBytes += threads[i].nativeBytes();
         }
         live.accounting().allocated(arenaBytes);
@@ -164,6 +171,11 @@ public final class IocpBackend implements Backend {
         return table;
     }
 
+    /** The completion port handle; tests close it to force a completion-thread failure. */
+    MemorySegment port() {
+        return port;
+    }
+
     MemorySegment acceptEx() {
         return functions.acceptEx();
     }
@@ -205,9 +217,48 @@ public final class IocpBackend implements Backend {
     }
 
     private void checkOpen() throws IOException {
+        IOException broken = failure.get();
+        if (broken != null) {
+            throw new IOException(broken.getMessage(), broken);
+        }
         if (closed.get()) {
             throw new IOException("weft iocp backend is closed");
         }
+    }
+
+    /**
+     * On a completion thread whose GetQueuedCompletionStatusEx failed: no packet can be trusted
+     * to arrive any more. Logs, records the failure (the runtime then reports itself broken),
+     * closes every handle and fails every operation still waiting for a packet. The native
+     * contexts of those operations are leaked on purpose: the kernel may still write them.
+     */
+    void completionPortFailed(String thread, int error) {
+        IOException cause = new IOException("weft iocp backend is broken: GetQueuedCompletionStatusEx failed on "
+                + thread + " (os error " + error + ")");
+        if (!failure.compareAndSet(null, cause)) {
+            return;
+        }
+        portGone = error == Kernel32.ERROR_INVALID_HANDLE || error == Kernel32.ERROR_ABANDONED_WAIT_0;
+        LOG.log(System.Logger.Level.ERROR, cause.getMessage()
+                + "; every pending operation fails and the runtime must be reopened");
+        live.closeAll();
+        table.abandonAll();
+    }
+
+    @Override
+    public IOException failure() {
+        return failure.get();
+    }
+
+    /** A handle's closed-socket exception, naming the backend's failure when there is one. */
+    SocketException closedException(SocketException closed) {
+        IOException broken = failure.get();
+        if (broken == null) {
+            return closed;
+        }
+        SocketException e = new SocketException(closed.getMessage() + ": " + broken.getMessage());
+        e.initCause(broken);
+        return e;
     }
 
     /**
@@ -233,7 +284,9 @@ public final class IocpBackend implements Backend {
                 thread.join(THREAD_STOP_TIMEOUT_MILLIS);
                 stopped &= !thread.isAlive();
             }
-            Kernel32.CloseHandle(state, port);
+            if (!portGone) {
+                Kernel32.CloseHandle(state, port);
+            }
             Ws2_32.WSACleanup(state);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

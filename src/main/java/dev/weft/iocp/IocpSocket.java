@@ -14,6 +14,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 
 /**
@@ -172,8 +173,16 @@ final class IocpSocket extends NativeSocket {
             released = true;
         }
         WinSockets.closeQuietly(socket);
+        if (backend.failure() != null) {
+            return; // an abandoned op may still be written by the kernel: leak its contexts
+        }
         backend.opTable().release(readOp.context);
         backend.opTable().release(writeOp.context);
+    }
+
+    @Override
+    protected SocketException closedException() {
+        return backend.closedException(super.closedException());
     }
 
     // ---- synchronous calls, each holding the handle open while it runs ----

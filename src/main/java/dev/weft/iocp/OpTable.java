@@ -132,6 +132,21 @@ final class OpTable implements AutoCloseable {
         return target;
     }
 
+    /**
+     * Tells the target of every context in use that its packet will never come (the port
+     * failed). Each target decides whether it has an operation pending.
+     */
+    void abandonAll() {
+        for (AtomicReferenceArray<OpContext> chunk : chunks) {
+            for (int i = 0; i < chunk.length(); i++) {
+                CompletionTarget target = chunk.get(i).target;
+                if (target != null) {
+                    target.abandon();
+                }
+            }
+        }
+    }
+
     /** Contexts allocated so far (in use or free). */
     int capacity() {
         return chunks.length * CHUNK_SIZE;

@@ -1,6 +1,7 @@
 package dev.weft.iocp;
 
 import dev.weft.core.PendingOp;
+import dev.weft.core.SocketError;
 
 /**
  * A connection's read or write operation: the {@link PendingOp} its waiter parks on, joined to
@@ -27,5 +28,18 @@ final class SocketOp extends PendingOp implements CompletionTarget {
         }
         int code = WinSockets.overlappedError(socket, context, status, scratch);
         fail(IocpErrors.toSocketError(code, cancelRequested()), code);
+    }
+
+    @Override
+    public void abandon() {
+        if (!isInFlight()) {
+            return;
+        }
+        try {
+            // The handle is already closed, so the waiter reports the backend's failure.
+            fail(SocketError.OTHER, 0);
+        } catch (IllegalStateException finishedMeanwhile) {
+            // a completion thread still running, or the submitter, finished it first
+        }
     }
 }
