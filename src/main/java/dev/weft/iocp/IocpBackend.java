@@ -281,7 +281,9 @@ public final class IocpBackend implements Backend {
                 Kernel32.PostQueuedCompletionStatus(state, port, 0, CompletionThread.WAKE_KEY, MemorySegment.NULL);
             }
             for (CompletionThread thread : threads) {
-                thread.join(THREAD_STOP_TIMEOUT_MILLIS);
+                // A broken port may never wake a thread blocked on it (Wine does not when the
+                // handle is closed): don't wait for it; its arrays are leaked below instead.
+                thread.join(failure.get() == null ? THREAD_STOP_TIMEOUT_MILLIS : 1);
                 stopped &= !thread.isAlive();
             }
             if (!portGone) {
