@@ -40,6 +40,8 @@ final class IocpSocket extends NativeSocket {
     /** Guards {@link #released} so a racing cancel never touches a closed (maybe reused) handle. */
     private final Object releaseLock = new Object();
     private boolean released;
+    /** The user set SO_LINGER 0: closing resets the connection on purpose, with no FIN first. */
+    private volatile boolean abortiveClose;
 
     private IocpSocket(IocpBackend backend, long socket, int family, boolean skipOnSuccess,
                        SocketOp readOp, SocketOp writeOp) {
@@ -161,9 +163,9 @@ final class IocpSocket extends NativeSocket {
             if (released) {
                 return;
             }
-            try (Arena arena = Arena.ofConfined()) {
-                Kernel32.CancelIoEx(CallState.allocate(arena), WinSockets.handle(socket), c.overlapped);
-            }
+            // The outcome is not needed (ERROR_NOT_FOUND: already finished): no call state, no
+            // allocation on this path, which timeouts and interrupts take.
+            Kernel32.CancelIoEx(WinSockets.handle(socket), c.overlapped);
         }
     }
 
@@ -171,6 +173,12 @@ final class IocpSocket extends NativeSocket {
     protected void release() {
         synchronized (releaseLock) {
             released = true;
+        }
+        if (!abortiveClose) {
+            // As java.net does: a FIN before closesocket, so a peer still reads everything sent
+            // and then end of stream, even when input is left unread here (closesocket alone
+            // would reset the connection at once). SO_LINGER 0 asks for the reset instead.
+            WinSockets.shutdownQuietly(socket, Ws2_32.SD_SEND);
         }
         WinSockets.closeQuietly(socket);
         if (backend.failure() != null) {
@@ -203,6 +211,7 @@ final class IocpSocket extends NativeSocket {
         try {
             if (option == SocketOptionKind.SO_LINGER) {
                 WinSockets.setLinger(socket, value);
+                abortiveClose = value == 0;
             } else {
                 WinSockets.setInt(socket, level(option), name(option), value);
             }

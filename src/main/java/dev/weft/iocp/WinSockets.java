@@ -159,6 +159,13 @@ final class WinSockets {
         }
     }
 
+    /** shutdown that ignores failures, for a socket being closed (it may never have connected). */
+    static void shutdownQuietly(long s, int how) {
+        try (Arena arena = Arena.ofConfined()) {
+            Ws2_32.shutdown(CallState.allocate(arena), s, how);
+        }
+    }
+
     /**
      * The Winsock error of an overlapped operation that completed with a failing NTSTATUS.
      * Runs on a completion thread, with that thread's scratch memory.
