@@ -128,7 +128,9 @@ public final class WeftRuntime implements AutoCloseable {
     public WeftStats stats() {
         var live = backend.liveHandles();
         return new WeftStats(live.operationsInFlight(), live.count(), live.accounting().nativeBytes(),
-                buffers.allocatedBytes(), buffers.buffersInUse(), live.accounting().partialSends());
+                buffers.allocatedBytes(), buffers.buffersInUse(), live.accounting().partialSends(),
+                live.accounting().acceptsDropped(), live.accounting().acceptRetries(),
+                live.accounting().connectionsWithoutFastPath());
     }
 
     /**

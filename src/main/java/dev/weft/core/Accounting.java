@@ -19,6 +19,7 @@ public final class Accounting {
     private final LongAdder partialSends = new LongAdder();
     private final LongAdder acceptsDropped = new LongAdder();
     private final LongAdder acceptRetries = new LongAdder();
+    private final LongAdder connectionsWithoutFastPath = new LongAdder();
 
     /** A backend allocated {@code bytes} of native memory that outlives the current call. */
     public void allocated(long bytes) {
@@ -68,5 +69,15 @@ public final class Accounting {
     /** Times a listener backed off and retried because descriptors or buffers ran out. */
     public long acceptRetries() {
         return acceptRetries.sum();
+    }
+
+    /** A backend created a connection on which its fast path for at-once completions is off. */
+    public void connectionWithoutFastPath() {
+        connectionsWithoutFastPath.increment();
+    }
+
+    /** Connections created without the backend's fast path (see {@code WeftStats}). */
+    public long connectionsWithoutFastPath() {
+        return connectionsWithoutFastPath.sum();
     }
 }

@@ -28,8 +28,10 @@ import java.util.concurrent.atomic.LongAdder;
  * first operation. When the system property {@value #SKIP_PROPERTY} is true (the default), each
  * connection is also put in FILE_SKIP_COMPLETION_PORT_ON_SUCCESS mode, so an operation that
  * completes at once is finished by its submitter without a packet, a thread hop or a park; set it
- * to false to measure or test the packet-only path. (Microsoft warns that the mode is unsafe with
- * non-IFS layered service providers; weft does not detect those.)
+ * to false to measure or test the packet-only path. Microsoft warns that the mode is unsafe with
+ * non-IFS layered service providers, so it is used only when WSAEnumProtocolsW lists none
+ * (as Go and .NET check); otherwise it stays off, which the log says once and
+ * {@code WeftStats.connectionsWithoutFastPath} counts.
  *
  * <p>Native memory: the per-operation contexts live in {@link OpTable}, in chunks; they are
  * returned to the pool by a handle's release (after its last completion), chunks beyond the
@@ -39,7 +41,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class IocpBackend implements Backend {
     private static final System.Logger LOG = System.getLogger("dev.weft.iocp");
-    /** System property: "false" turns off the skip-completion-port-on-success fast path. */
+    /** System property: "false" turns off the skip-completion-port-on-success fast path, "always" forces it. */
     public static final String SKIP_PROPERTY = "weft.iocp.skipCompletionPortOnSuccess";
     private static final long RELEASE_TIMEOUT_SECONDS = 30;
     private static final long THREAD_STOP_TIMEOUT_MILLIS = 10_000;
@@ -67,7 +69,6 @@ public final class IocpBackend implements Backend {
 
     public IocpBackend(BackendConfig config) throws IOException {
         this.config = config;
-        this.skipOnSuccess = Boolean.parseBoolean(System.getProperty(SKIP_PROPERTY, "true"));
         try (Arena temp = Arena.ofConfined()) {
             int error = Ws2_32.WSAStartup(CallState.allocate(temp), Ws2_32.WINSOCK_VERSION, WsaData.allocate(temp));
             if (error != 0) {
@@ -76,6 +77,7 @@ public final class IocpBackend implements Backend {
                 throw IocpErrors.exception("WSAStartup", error);
             }
         }
+        this.skipOnSuccess = skipOnSuccessWanted();
         MemorySegment openedPort = MemorySegment.NULL;
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment state = CallState.allocate(temp);
@@ -106,6 +108,33 @@ public final class IocpBackend implements Backend {
         live.accounting().allocated(arenaBytes);
         for (CompletionThread thread : threads) {
             thread.start();
+        }
+    }
+
+    /**
+     * {@value #SKIP_PROPERTY}: "true" (the default) uses the mode when every protocol provider is
+     * IFS, "always" uses it regardless (for tests, and for users who know their providers),
+     * "false" never. Runs after WSAStartup.
+     */
+    private static boolean skipOnSuccessWanted() {
+        return switch (System.getProperty(SKIP_PROPERTY, "true")) {
+            case "always" -> true;
+            case "false" -> false;
+            default -> ProviderCheck.ALL_IFS;
+        };
+    }
+
+    /** Installed providers rarely change: checked once per process, and said once. */
+    private static final class ProviderCheck {
+        static final boolean ALL_IFS = check();
+
+        private static boolean check() {
+            String unsafe = WinSockets.nonIfsProviders();
+            if (unsafe != null) {
+                LOG.log(System.Logger.Level.INFO, "skip-completion-port-on-success stays off (" + unsafe
+                        + "): every operation completes through the port; -D" + SKIP_PROPERTY + "=always forces it");
+            }
+            return unsafe == null;
         }
     }
 
@@ -159,6 +188,9 @@ public final class IocpBackend implements Backend {
     IocpSocket adopt(long s, int family, MemorySegment state) throws IOException {
         WinSockets.associate(port, s, state);
         boolean skip = skipOnSuccess && WinSockets.skipCompletionPortOnSuccess(s, state);
+        if (!skip) {
+            live.accounting().connectionWithoutFastPath();
+        }
         return IocpSocket.create(this, s, family, skip);
     }
 

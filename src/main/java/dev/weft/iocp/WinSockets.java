@@ -5,11 +5,13 @@ import dev.weft.bindings.windows.Kernel32;
 import dev.weft.bindings.windows.Linger;
 import dev.weft.bindings.windows.SockaddrStorage;
 import dev.weft.bindings.windows.Ws2_32;
+import dev.weft.bindings.windows.WsaProtocolInfoW;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
+import java.util.StringJoiner;
 
 /**
  * The synchronous Winsock and kernel32 calls a backend makes outside the I/O path (create,
@@ -59,6 +61,38 @@ final class WinSockets {
     static boolean skipCompletionPortOnSuccess(long s, MemorySegment state) {
         byte flags = (byte) (Kernel32.FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | Kernel32.FILE_SKIP_SET_EVENT_ON_HANDLE);
         return Kernel32.SetFileCompletionNotificationModes(state, handle(s), flags) != 0;
+    }
+
+    /**
+     * Null when every installed protocol provider hands out IFS handles, else which do not.
+     * Skipping completion packets is unsafe with a non-IFS layered provider (its handles may
+     * complete without a packet and without telling the submitter), so Go and .NET check this
+     * first; so does weft. Call after WSAStartup.
+     */
+    static String nonIfsProviders() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = CallState.allocate(arena);
+            MemorySegment length = arena.allocateFrom(ValueLayout.JAVA_INT, 0);
+            // The first call, with no buffer, fails with WSAENOBUFS and says how much room it needs.
+            int count = Ws2_32.WSAEnumProtocolsW(state, MemorySegment.NULL, MemorySegment.NULL, length);
+            if (count == Ws2_32.SOCKET_ERROR && CallState.WSAGetLastError(state) != Ws2_32.WSAENOBUFS) {
+                return "WSAEnumProtocolsW failed (os error " + CallState.WSAGetLastError(state) + ")";
+            }
+            long room = Math.max(length.get(ValueLayout.JAVA_INT, 0), WsaProtocolInfoW.sizeof());
+            MemorySegment providers = arena.allocate(room, WsaProtocolInfoW.layout().byteAlignment());
+            count = Ws2_32.WSAEnumProtocolsW(state, MemorySegment.NULL, providers, length);
+            if (count == Ws2_32.SOCKET_ERROR) {
+                return "WSAEnumProtocolsW failed (os error " + CallState.WSAGetLastError(state) + ")";
+            }
+            StringJoiner nonIfs = new StringJoiner(", ");
+            for (int i = 0; i < count; i++) {
+                MemorySegment provider = WsaProtocolInfoW.asSlice(providers, i);
+                if ((WsaProtocolInfoW.dwServiceFlags1(provider) & Ws2_32.XP1_IFS_HANDLES) == 0) {
+                    nonIfs.add(WsaProtocolInfoW.szProtocol(provider));
+                }
+            }
+            return nonIfs.length() == 0 ? null : "protocol providers without IFS handles: " + nonIfs;
+        }
     }
 
     static void bind(long s, InetSocketAddress local) throws IOException {
