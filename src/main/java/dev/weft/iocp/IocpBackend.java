@@ -43,6 +43,8 @@ public final class IocpBackend implements Backend {
     private static final System.Logger LOG = System.getLogger("dev.weft.iocp");
     /** System property: "false" turns off the skip-completion-port-on-success fast path, "always" forces it. */
     public static final String SKIP_PROPERTY = "weft.iocp.skipCompletionPortOnSuccess";
+    /** System property: "false" pins the read buffer while a read waits (no zero-byte receive first). */
+    public static final String ZERO_BYTE_PROPERTY = "weft.iocp.zeroByteReceive";
     private static final long RELEASE_TIMEOUT_SECONDS = 30;
     private static final long THREAD_STOP_TIMEOUT_MILLIS = 10_000;
     private static final int DEFAULT_BACKLOG = 50;
@@ -58,6 +60,7 @@ public final class IocpBackend implements Backend {
     private final MemorySegment port;
     private final ExtensionFunctions functions;
     private final boolean skipOnSuccess;
+    private final boolean zeroByteReceives = Boolean.parseBoolean(System.getProperty(ZERO_BYTE_PROPERTY, "true"));
     private final CompletionThread[] threads;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The port handle was reported invalid: it is not ours to close any more. */
@@ -214,6 +217,10 @@ public final class IocpBackend implements Backend {
 
     MemorySegment connectEx() {
         return functions.connectEx();
+    }
+
+    boolean zeroByteReceives() {
+        return zeroByteReceives;
     }
 
     void countInline() {

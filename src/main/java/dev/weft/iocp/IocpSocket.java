@@ -271,6 +271,16 @@ final class IocpSocket extends NativeSocket {
         }
     }
 
+    /**
+     * A zero-byte WSARecv completes when data (or the peer's FIN) arrives, without a buffer
+     * pinned meanwhile, as libuv waits for reads on Windows; {@value IocpBackend#ZERO_BYTE_PROPERTY}
+     * "false" turns it off.
+     */
+    @Override
+    public boolean waitsForDataWithoutBuffer() {
+        return backend.zeroByteReceives();
+    }
+
     /** Whether the skip-on-success mode took effect on this handle; for tests. */
     boolean skipsCompletionPortOnSuccess() {
         return skipOnSuccess;
