@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One AcceptEx kept posted on a listener: its native context (the address area is AcceptEx's
  * output buffer) and the socket the next connection will be accepted into.
  */
-final class AcceptOp implements CompletionTarget {
+final class AcceptOp implements Completion {
     final OpContext context;
     private final IocpListener listener;
     /** Written by the poster before AcceptEx, taken by the completion thread after the packet. */

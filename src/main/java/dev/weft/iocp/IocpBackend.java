@@ -61,7 +61,7 @@ public final class IocpBackend implements Backend {
     private final ExtensionFunctions functions;
     private final boolean skipOnSuccess;
     private final boolean zeroByteReceives = Boolean.parseBoolean(System.getProperty(ZERO_BYTE_PROPERTY, "true"));
-    private final CompletionThread[] threads;
+    private final CompletionLoop[] threads;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The port handle was reported invalid: it is not ours to close any more. */
     private volatile boolean portGone;
@@ -77,7 +77,7 @@ public final class IocpBackend implements Backend {
             if (error != 0) {
                 table.close();
                 arena.close();
-                throw IocpErrors.exception("WSAStartup", error);
+                throw Errors.exception("WSAStartup", error);
             }
         }
         this.skipOnSuccess = skipOnSuccessWanted();
@@ -87,7 +87,7 @@ public final class IocpBackend implements Backend {
             openedPort = Kernel32.CreateIoCompletionPort(state, MemorySegment.ofAddress(Kernel32.INVALID_HANDLE_VALUE),
                     MemorySegment.NULL, 0, config.completionThreads());
             if (openedPort.address() == 0) {
-                throw IocpErrors.exception("CreateIoCompletionPort", CallState.GetLastError(state));
+                throw Errors.exception("CreateIoCompletionPort", CallState.GetLastError(state));
             }
             this.functions = ExtensionFunctions.load();
         } catch (IOException | RuntimeException e) {
@@ -103,13 +103,13 @@ public final class IocpBackend implements Backend {
         }
         this.port = openedPort;
         int batch = Math.min(config.queueDepth(), MAX_BATCH);
-        threads = new CompletionThread[config.completionThreads()];
+        threads = new CompletionLoop[config.completionThreads()];
         for (int i = 0; i < threads.length; i++) {
-            threads[i] = new CompletionThread("weft-iocp-" + i, this, port, table, batch, arena);
+            threads[i] = new CompletionLoop("weft-iocp-" + i, this, port, table, batch, arena);
             arenaBytes += threads[i].nativeBytes();
         }
         live.accounting().allocated(arenaBytes);
-        for (CompletionThread thread : threads) {
+        for (CompletionLoop thread : threads) {
             thread.start();
         }
     }
@@ -132,7 +132,7 @@ public final class IocpBackend implements Backend {
         static final boolean ALL_IFS = check();
 
         private static boolean check() {
-            String unsafe = WinSockets.nonIfsProviders();
+            String unsafe = SocketCalls.nonIfsProviders();
             if (unsafe != null) {
                 LOG.log(System.Logger.Level.INFO, "skip-completion-port-on-success stays off (" + unsafe
                         + "): every operation completes through the port; -D" + SKIP_PROPERTY + "=always forces it");
@@ -150,18 +150,18 @@ public final class IocpBackend implements Backend {
     public NativeListener listen(InetSocketAddress local, int backlog) throws IOException {
         checkOpen();
         int family = Sockaddrs.family(local);
-        long s = WinSockets.open(family);
+        long s = SocketCalls.open(family);
         InetSocketAddress bound;
         try (Arena temp = Arena.ofConfined()) {
             // Not SO_REUSEADDR: on Windows it lets another socket steal a bound port. Exclusive
             // use is the safe reading of "this port is mine".
-            WinSockets.setInt(s, Ws2_32.SOL_SOCKET, Ws2_32.SO_EXCLUSIVEADDRUSE, 1);
-            WinSockets.bind(s, local);
-            WinSockets.listen(s, backlog < 1 ? DEFAULT_BACKLOG : backlog);
-            WinSockets.associate(port, s, CallState.allocate(temp));
-            bound = WinSockets.localAddress(s);
+            SocketCalls.setInt(s, Ws2_32.SOL_SOCKET, Ws2_32.SO_EXCLUSIVEADDRUSE, 1);
+            SocketCalls.bind(s, local);
+            SocketCalls.listen(s, backlog < 1 ? DEFAULT_BACKLOG : backlog);
+            SocketCalls.associate(port, s, CallState.allocate(temp));
+            bound = SocketCalls.localAddress(s);
         } catch (IOException | RuntimeException e) {
-            WinSockets.closeQuietly(s);
+            SocketCalls.closeQuietly(s);
             throw e;
         }
         IocpListener listener = new IocpListener(this, s, family, bound, config.acceptsPosted());
@@ -173,12 +173,12 @@ public final class IocpBackend implements Backend {
     public NativeSocket openStream(InetSocketAddress remote) throws IOException {
         checkOpen();
         int family = Sockaddrs.family(remote);
-        long s = WinSockets.open(family);
+        long s = SocketCalls.open(family);
         try (Arena temp = Arena.ofConfined()) {
-            WinSockets.bind(s, Sockaddrs.wildcard(family)); // ConnectEx needs a bound socket
+            SocketCalls.bind(s, Sockaddrs.wildcard(family)); // ConnectEx needs a bound socket
             return adopt(s, family, CallState.allocate(temp));
         } catch (IOException | RuntimeException e) {
-            WinSockets.closeQuietly(s);
+            SocketCalls.closeQuietly(s);
             throw e;
         }
     }
@@ -189,8 +189,8 @@ public final class IocpBackend implements Backend {
      * accepted sockets: it blocks on nothing.
      */
     IocpSocket adopt(long s, int family, MemorySegment state) throws IOException {
-        WinSockets.associate(port, s, state);
-        boolean skip = skipOnSuccess && WinSockets.skipCompletionPortOnSuccess(s, state);
+        SocketCalls.associate(port, s, state);
+        boolean skip = skipOnSuccess && SocketCalls.skipCompletionPortOnSuccess(s, state);
         if (!skip) {
             live.accounting().connectionWithoutFastPath();
         }
@@ -235,7 +235,7 @@ public final class IocpBackend implements Backend {
     /** Completion packets dequeued so far, over all completion threads. */
     long packetsDequeued() {
         long sum = 0;
-        for (CompletionThread thread : threads) {
+        for (CompletionLoop thread : threads) {
             sum += thread.packets();
         }
         return sum;
@@ -244,7 +244,7 @@ public final class IocpBackend implements Backend {
     /** Packets whose handling threw on a completion thread; must stay 0. */
     long dispatchFailures() {
         long sum = 0;
-        for (CompletionThread thread : threads) {
+        for (CompletionLoop thread : threads) {
             sum += thread.failures();
         }
         return sum;
@@ -317,9 +317,9 @@ public final class IocpBackend implements Backend {
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment state = CallState.allocate(temp);
             for (int i = 0; i < threads.length; i++) {
-                Kernel32.PostQueuedCompletionStatus(state, port, 0, CompletionThread.WAKE_KEY, MemorySegment.NULL);
+                Kernel32.PostQueuedCompletionStatus(state, port, 0, CompletionLoop.WAKE_KEY, MemorySegment.NULL);
             }
-            for (CompletionThread thread : threads) {
+            for (CompletionLoop thread : threads) {
                 // A broken port may never wake a thread blocked on it (Wine does not when the
                 // handle is closed): don't wait for it; its arrays are leaked below instead.
                 thread.join(failure.get() == null ? THREAD_STOP_TIMEOUT_MILLIS : 1);

@@ -84,7 +84,7 @@ final class IocpListener extends NativeListener {
                     backOff(error);
                 } else {
                     close();
-                    throw IocpErrors.exception("AcceptEx", error);
+                    throw Errors.exception("AcceptEx", error);
                 }
             }
         }
@@ -120,7 +120,7 @@ final class IocpListener extends NativeListener {
         }
         op.finishPosting();
         op.acceptSocket = Ws2_32.INVALID_SOCKET;
-        WinSockets.closeQuietly(s);
+        SocketCalls.closeQuietly(s);
         return error;
     }
 
@@ -143,9 +143,9 @@ final class IocpListener extends NativeListener {
             if (status == 0) {
                 adopt(s, scratch);
             } else {
-                WinSockets.closeQuietly(s);
+                SocketCalls.closeQuietly(s);
                 if (!isClosed()) {
-                    int code = WinSockets.overlappedError(socket, op.context, status, scratch);
+                    int code = SocketCalls.overlappedError(socket, op.context, status, scratch);
                     drop("AcceptEx completion", code);
                 }
             }
@@ -160,7 +160,7 @@ final class IocpListener extends NativeListener {
         scratch.socketValue.set(ValueLayout.JAVA_LONG, 0, socket);
         if (Ws2_32.setsockopt(scratch.callState, s, Ws2_32.SOL_SOCKET, MsWsock.SO_UPDATE_ACCEPT_CONTEXT,
                 scratch.socketValue, (int) ValueLayout.JAVA_LONG.byteSize()) != 0) {
-            WinSockets.closeQuietly(s);
+            SocketCalls.closeQuietly(s);
             drop("setsockopt SO_UPDATE_ACCEPT_CONTEXT", CallState.WSAGetLastError(scratch.callState));
             return;
         }
@@ -168,7 +168,7 @@ final class IocpListener extends NativeListener {
         try {
             accepted = backend.adopt(s, family, scratch.callState);
         } catch (IOException e) {
-            WinSockets.closeQuietly(s);
+            SocketCalls.closeQuietly(s);
             drop("association with the completion port", CallState.GetLastError(scratch.callState));
             return;
         }
@@ -219,7 +219,7 @@ final class IocpListener extends NativeListener {
         if (isExhaustion(error)) {
             backOff(error);
         } else {
-            onAcceptFailed(IocpErrors.toSocketError(error, false), error);
+            onAcceptFailed(Errors.toSocketError(error, false), error);
         }
         exit();
     }
@@ -263,7 +263,7 @@ final class IocpListener extends NativeListener {
     void acceptAbandoned(AcceptOp op) {
         long s = op.acceptSocket;
         op.acceptSocket = Ws2_32.INVALID_SOCKET;
-        WinSockets.closeQuietly(s); // cancels the AcceptEx; its context stays leaked (see release)
+        SocketCalls.closeQuietly(s); // cancels the AcceptEx; its context stays leaked (see release)
         exit();
     }
 
@@ -285,7 +285,7 @@ final class IocpListener extends NativeListener {
                 return;
             }
             try (Arena arena = Arena.ofConfined()) {
-                Kernel32.CancelIoEx(CallState.allocate(arena), WinSockets.handle(socket), MemorySegment.NULL);
+                Kernel32.CancelIoEx(CallState.allocate(arena), SocketCalls.handle(socket), MemorySegment.NULL);
             }
         }
     }
@@ -295,7 +295,7 @@ final class IocpListener extends NativeListener {
         synchronized (releaseLock) {
             released = true;
         }
-        WinSockets.closeQuietly(socket);
+        SocketCalls.closeQuietly(socket);
         if (backend.failure() != null) {
             return; // an abandoned AcceptEx may still be written by the kernel: leak its context
         }

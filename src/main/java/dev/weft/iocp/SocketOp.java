@@ -8,7 +8,7 @@ import dev.weft.core.SocketError;
  * the native context the kernel writes into. Each connection has two (one reader, one writer),
  * reused for every operation, so the I/O path allocates nothing.
  */
-final class SocketOp extends PendingOp implements CompletionTarget {
+final class SocketOp extends PendingOp implements Completion {
     final OpContext context;
     /** The SOCKET value; WSAGetOverlappedResult needs it to decode a failure. */
     private final long socket;
@@ -26,8 +26,8 @@ final class SocketOp extends PendingOp implements CompletionTarget {
             complete(Integer.toUnsignedLong(bytes));
             return;
         }
-        int code = WinSockets.overlappedError(socket, context, status, scratch);
-        fail(IocpErrors.toSocketError(code, cancelRequested()), code);
+        int code = SocketCalls.overlappedError(socket, context, status, scratch);
+        fail(Errors.toSocketError(code, cancelRequested()), code);
     }
 
     @Override

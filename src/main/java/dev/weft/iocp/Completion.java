@@ -5,7 +5,7 @@ package dev.weft.iocp;
  * dequeued. Implementations run on a completion thread: they record the result and unpark, and
  * must never block or run user code.
  */
-interface CompletionTarget {
+interface Completion {
     /**
      * @param bytes   dwNumberOfBytesTransferred of the packet
      * @param scratch the completion thread's own native scratch memory

@@ -9,7 +9,7 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * A platform thread that dequeues completion packets in batches with
- * GetQueuedCompletionStatusEx and hands each to its {@link CompletionTarget}.
+ * GetQueuedCompletionStatusEx and hands each to its {@link Completion}.
  *
  * <p>It blocks only inside GetQueuedCompletionStatusEx, never runs user code (targets only record
  * results and unpark), and takes no lock on the way from packet to waiter: the packet's
@@ -24,7 +24,7 @@ import java.lang.foreign.ValueLayout;
  * it, or broken) ends the thread after telling the backend, which fails every pending op and
  * reports itself broken: waiters never hang on packets that can no longer come.
  */
-final class CompletionThread extends Thread {
+final class CompletionLoop extends Thread {
     /** Completion key of the packets that stop these threads; sockets use key 0. */
     static final long WAKE_KEY = 0x77656674L; // "weft"
 
@@ -40,7 +40,7 @@ final class CompletionThread extends Thread {
     /** Packets whose handling threw: always a weft bug (e.g. a second completion for one op). */
     private volatile long failures;
 
-    CompletionThread(String name, IocpBackend backend, MemorySegment port, OpTable table, int batch, Arena arena) {
+    CompletionLoop(String name, IocpBackend backend, MemorySegment port, OpTable table, int batch, Arena arena) {
         super(name);
         setDaemon(true);
         this.backend = backend;
