@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,20 +44,12 @@ class VirtualThreadMatrixContractTest extends ContractTestBase {
     void writeWithInterruptAlreadySetThrowsClosesConnectionAndKeepsInterruptStatus() throws Exception {
         WeftAndJdk pair = weftServerOfJdkClient();
         TcpConnection conn = pair.weft();
-        AtomicBoolean interruptedAfter = new AtomicBoolean();
-        Background.Task<Void> writer = Background.start("writer", () -> {
-            Thread.currentThread().interrupt();
-            try {
-                conn.write(new byte[] {1, 2, 3}, 0, 3);
-                return null;
-            } finally {
-                interruptedAfter.set(Thread.currentThread().isInterrupted());
-            }
+
+        failsWithInterruptAlreadySet("writer", () -> {
+            conn.write(new byte[] {1, 2, 3}, 0, 3);
+            return null;
         });
 
-        assertThat(Background.failureOf(writer)).isInstanceOf(SocketException.class)
-                .hasMessageContaining("interrupt");
-        assertThat(interruptedAfter).as("interrupt status after the exception").isTrue();
         assertThat(conn.isOpen()).as("connection open after the interrupted write").isFalse();
         assertThat(pair.jdk().getInputStream().read()).as("what the peer reads").isEqualTo(-1);
     }
@@ -64,39 +57,39 @@ class VirtualThreadMatrixContractTest extends ContractTestBase {
     @Test
     void acceptWithInterruptAlreadySetThrowsClosesListenerAndKeepsInterruptStatus() throws Exception {
         TcpListener listener = weftListener();
-        AtomicBoolean interruptedAfter = new AtomicBoolean();
-        Background.Task<TcpConnection> acceptor = Background.start("acceptor", () -> {
-            Thread.currentThread().interrupt();
-            try {
-                return track(listener.accept());
-            } finally {
-                interruptedAfter.set(Thread.currentThread().isInterrupted());
-            }
-        });
 
-        assertThat(Background.failureOf(acceptor)).isInstanceOf(SocketException.class)
-                .hasMessageContaining("interrupt");
-        assertThat(interruptedAfter).as("interrupt status after the exception").isTrue();
+        failsWithInterruptAlreadySet("acceptor", () -> track(listener.accept()));
+
         assertThat(listener.isClosed()).as("listener closed by the interrupt").isTrue();
     }
 
     @Test
     void connectWithInterruptAlreadySetThrowsAndLeavesNoHandle() throws Exception {
         ServerSocket server = jdkListener();
+
+        failsWithInterruptAlreadySet("connector",
+                () -> track(weft.connect(server.getLocalSocketAddress(), Duration.ofSeconds(20))));
+
+        assertThat(awaitOpenHandles(weft, 0)).as("handles after the interrupted connect").isZero();
+    }
+
+    /**
+     * Runs {@code call} on a virtual thread whose interrupt status is set before the call, and
+     * checks that it throws "Closed by interrupt" and leaves the status set, as java.net does.
+     */
+    private static void failsWithInterruptAlreadySet(String name, Callable<?> call) throws InterruptedException {
         AtomicBoolean interruptedAfter = new AtomicBoolean();
-        Background.Task<TcpConnection> connector = Background.start("connector", () -> {
+        Background.Task<Object> task = Background.start(name, () -> {
             Thread.currentThread().interrupt();
             try {
-                return track(weft.connect(server.getLocalSocketAddress(), Duration.ofSeconds(20)));
+                return call.call();
             } finally {
                 interruptedAfter.set(Thread.currentThread().isInterrupted());
             }
         });
-
-        assertThat(Background.failureOf(connector)).isInstanceOf(SocketException.class)
+        assertThat(Background.failureOf(task)).isInstanceOf(SocketException.class)
                 .hasMessageContaining("interrupt");
         assertThat(interruptedAfter).as("interrupt status after the exception").isTrue();
-        assertThat(awaitOpenHandles(weft, 0)).as("handles after the interrupted connect").isZero();
     }
 
     @Test
