@@ -2,6 +2,7 @@ package dev.weft.iocp;
 
 import dev.weft.bindings.windows.CallState;
 import dev.weft.bindings.windows.Kernel32;
+import dev.weft.bindings.windows.MsWsock;
 import dev.weft.bindings.windows.Ws2_32;
 import dev.weft.bindings.windows.WsaData;
 import dev.weft.core.Backend;
@@ -14,6 +15,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -62,6 +66,12 @@ public final class IocpBackend implements Backend {
     private final boolean skipOnSuccess;
     private final boolean zeroByteReceives = Boolean.parseBoolean(System.getProperty(ZERO_BYTE_PROPERTY, "true"));
     private final CompletionLoop[] threads;
+    /**
+     * One daemon thread, started with the backend: when descriptors run out, starting a thread
+     * may fail too, and the retry must still run.
+     */
+    private final ScheduledThreadPoolExecutor retries = new ScheduledThreadPoolExecutor(1,
+            Thread.ofPlatform().name("weft-iocp-retry").daemon().factory());
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The port handle was reported invalid: it is not ours to close any more. */
     private volatile boolean portGone;
@@ -72,6 +82,7 @@ public final class IocpBackend implements Backend {
 
     public IocpBackend(BackendConfig config) throws IOException {
         this.config = config;
+        loadFailurePathClasses();
         try (Arena temp = Arena.ofConfined()) {
             int error = Ws2_32.WSAStartup(CallState.allocate(temp), Ws2_32.WINSOCK_VERSION, WsaData.allocate(temp));
             if (error != 0) {
@@ -111,6 +122,26 @@ public final class IocpBackend implements Backend {
         live.accounting().allocated(arenaBytes);
         for (CompletionLoop thread : threads) {
             thread.start();
+        }
+        retries.prestartCoreThread();
+    }
+
+    /**
+     * Loads now every binding holder (each downcall's class is loaded on its first call) and the
+     * error mapping: at the descriptor limit the JVM cannot open a class file, and the calls a
+     * failure, a back-off or a close makes must not die with NoClassDefFoundError there.
+     */
+    private static void loadFailurePathClasses() {
+        try {
+            for (Class<?> library : List.of(Kernel32.class, Ws2_32.class, MsWsock.class)) {
+                for (Class<?> holder : library.getDeclaredClasses()) {
+                    Class.forName(holder.getName(), true, library.getClassLoader());
+                }
+            }
+            Class.forName(Errors.class.getName(), true, Errors.class.getClassLoader());
+            Class.forName(dev.weft.core.SocketError.class.getName(), true, Errors.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
@@ -204,6 +235,11 @@ public final class IocpBackend implements Backend {
 
     OpTable opTable() {
         return table;
+    }
+
+    /** Runs listeners' delayed accept retries (see AcceptBackoff); never a completion thread. */
+    ScheduledExecutorService retryScheduler() {
+        return retries;
     }
 
     /** The completion port handle; tests close it to force a completion-thread failure. */
@@ -312,6 +348,7 @@ public final class IocpBackend implements Backend {
             return;
         }
         live.closeAll();
+        retries.shutdownNow();
         boolean allReleased = live.awaitReleased(RELEASE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         boolean stopped = true;
         try (Arena temp = Arena.ofConfined()) {

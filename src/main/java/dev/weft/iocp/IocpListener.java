@@ -44,7 +44,7 @@ final class IocpListener extends NativeListener {
     private final int queueLimit;
     private final Object releaseLock = new Object();
     private boolean released;
-    private final AcceptBackoff exhaustion = new AcceptBackoff(this::toString);
+    private final AcceptBackoff exhaustion;
 
     static {
         if (2L * ADDRESS_ROOM > OpContext.ADDRESS_CAPACITY) {
@@ -59,6 +59,7 @@ final class IocpListener extends NativeListener {
         this.family = family;
         this.local = local;
         this.queueLimit = Math.max(64, 4 * acceptsPosted);
+        this.exhaustion = new AcceptBackoff(this::toString, backend.retryScheduler());
         this.ops = new AcceptOp[acceptsPosted];
         for (int i = 0; i < acceptsPosted; i++) {
             ops[i] = new AcceptOp(this, backend.opTable());
@@ -139,48 +140,60 @@ final class IocpListener extends NativeListener {
         long s = op.acceptSocket;
         op.acceptSocket = Ws2_32.INVALID_SOCKET;
         int status = op.context.ntStatus();
+        int exhausted = 0;
         try {
             if (status == 0) {
-                adopt(s, scratch);
+                exhausted = adopt(s, scratch);
             } else {
                 SocketCalls.closeQuietly(s);
                 if (!isClosed()) {
-                    int code = SocketCalls.overlappedError(socket, op.context, status, scratch);
-                    drop("AcceptEx completion", code);
+                    exhausted = drop("AcceptEx completion", SocketCalls.overlappedError(socket, op.context, status, scratch));
                 }
             }
         } finally {
-            repostOrPark(op, scratch); // enters for the repost before exiting for this op
+            if (exhausted != 0) {
+                idle.offer(op);
+                backOff(exhausted);
+            } else {
+                repostOrPark(op, scratch); // enters for the repost before exiting for this op
+            }
             exit();
         }
     }
 
-    private void adopt(long s, CompletionScratch scratch) {
+    /** @return 0, or the error when the failure calls for backing off (see {@link #drop}) */
+    private int adopt(long s, CompletionScratch scratch) {
         // The new socket inherits the listener's properties, and getpeername etc. work on it.
         scratch.socketValue.set(ValueLayout.JAVA_LONG, 0, socket);
         if (Ws2_32.setsockopt(scratch.callState, s, Ws2_32.SOL_SOCKET, MsWsock.SO_UPDATE_ACCEPT_CONTEXT,
                 scratch.socketValue, (int) ValueLayout.JAVA_LONG.byteSize()) != 0) {
             SocketCalls.closeQuietly(s);
-            drop("setsockopt SO_UPDATE_ACCEPT_CONTEXT", CallState.WSAGetLastError(scratch.callState));
-            return;
+            return drop("setsockopt SO_UPDATE_ACCEPT_CONTEXT", CallState.WSAGetLastError(scratch.callState));
         }
         IocpSocket accepted;
         try {
             accepted = backend.adopt(s, family, scratch.callState);
         } catch (IOException e) {
             SocketCalls.closeQuietly(s);
-            drop("association with the completion port", CallState.GetLastError(scratch.callState));
-            return;
+            return drop("association with the completion port", CallState.GetLastError(scratch.callState));
         }
         exhaustion.succeeded();
         onAccepted(accepted);
+        return 0;
     }
 
-    /** One client's connection failed on its way in: closed already, counted, never reported. */
-    private void drop(String step, int code) {
+    /**
+     * One client's connection failed on its way in: closed already, counted, never reported.
+     *
+     * @return 0 to repost at once, or {@code code} when the accept should back off instead: the
+     *         error is exhaustion, or too many connections in a row failed (see AcceptBackoff)
+     */
+    private int drop(String step, int code) {
         accounting().acceptDropped();
         LOG.log(System.Logger.Level.DEBUG, () -> this + ": dropped an accepted connection (" + step
                 + " failed, os error " + code + ")");
+        boolean backOff = isExhaustion(code) | exhaustion.droppedTooManyInARow();
+        return backOff ? code : 0;
     }
 
     /** Out of descriptors or buffers: waiting helps, so retry later instead of failing the caller. */

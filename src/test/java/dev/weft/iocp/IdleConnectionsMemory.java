@@ -35,18 +35,30 @@ public final class IdleConnectionsMemory {
             });
             while (true) {
                 TcpConnection conn = listener.accept();
-                Thread.startVirtualThread(() -> {
-                    byte[] buffer = new byte[8192];
-                    try (conn) {
-                        int n;
-                        while ((n = conn.read(buffer, 0, buffer.length)) > 0) {
-                            conn.write(buffer, 0, n);
-                        }
-                    } catch (IOException gone) {
-                        // the client went away
-                    }
-                });
+                serve(conn);
             }
+        }
+    }
+
+    /**
+     * One virtual thread per connection; if even that cannot start (at the descriptor limit
+     * under Wine a new carrier thread cannot), the connection is closed and the server goes on.
+     */
+    private static void serve(TcpConnection conn) {
+        try {
+            Thread.startVirtualThread(() -> {
+                byte[] buffer = new byte[8192];
+                try (conn) {
+                    int n;
+                    while ((n = conn.read(buffer, 0, buffer.length)) > 0) {
+                        conn.write(buffer, 0, n);
+                    }
+                } catch (IOException gone) {
+                    // the client went away
+                }
+            });
+        } catch (OutOfMemoryError noThread) {
+            conn.close();
         }
     }
 }
