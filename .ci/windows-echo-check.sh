@@ -2,6 +2,8 @@
 # The echo sample on the Windows JVM under Wine (IOCP backend), driven from Linux: a checksummed
 # 64-byte ping-pong over 100 connections, then 64 KiB messages over 10 connections. The load
 # client verifies every echoed byte and exits non-zero on any mismatch or dropped connection.
+# Then clients that abandon the server at once (connect and close, connect and reset with
+# SO_LINGER 0) must not stop its accept loop: the ping-pong is run again after them.
 #
 # Run from the repository root after the build (target/classes, target/test-classes):
 #   .ci/windows-echo-check.sh [port]
@@ -43,6 +45,23 @@ echo "== 100 connections x 64 B ping-pong against the Windows JVM (IOCP) =="
 "$JAVA" -cp target/test-classes dev.weft.samples.LoadClient -c 100 -s 64 -w 1 -d 5 "127.0.0.1:$port"
 echo "== 10 connections x 64 KiB against the Windows JVM (IOCP) =="
 "$JAVA" -cp target/test-classes dev.weft.samples.LoadClient -c 10 -s 65536 -w 1 -d 3 "127.0.0.1:$port"
+
+echo "== 500 connect-then-close and 500 connect-then-reset clients =="
+python3 - "$port" <<'PY'
+import socket, struct, sys
+from concurrent.futures import ThreadPoolExecutor
+port = int(sys.argv[1])
+def abandon(i):
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    if i % 2 == 0:  # reset: SO_LINGER on with a zero timeout makes close send RST
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+with ThreadPoolExecutor(16) as pool:
+    list(pool.map(abandon, range(1000)))
+print("1000 abandoning clients done")
+PY
+echo "== 100 connections x 64 B ping-pong again, after the abandoning clients =="
+"$JAVA" -cp target/test-classes dev.weft.samples.LoadClient -c 100 -s 64 -w 1 -d 3 "127.0.0.1:$port"
 
 if ! kill -0 "$server" 2>/dev/null; then
   echo "the echo server died during the run:" >&2

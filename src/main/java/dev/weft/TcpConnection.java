@@ -120,6 +120,9 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
     private int readThroughPool(byte[] bytes, int offset, int length) throws IOException {
         BufferPool pool = runtime.buffers();
         int chunk = Math.min(length, BufferPool.MAX_SIZE);
+        if (socket.waitsForDataWithoutBuffer()) {
+            socket.awaitReadable(readTimeoutNanos); // an idle connection holds no pooled buffer
+        }
         MemorySegment buffer = pool.acquire(chunk);
         try {
             int n = socket.read(buffer.asSlice(0, chunk), readTimeoutNanos);

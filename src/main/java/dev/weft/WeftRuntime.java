@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -126,7 +127,18 @@ public final class WeftRuntime implements AutoCloseable {
     public WeftStats stats() {
         var live = backend.liveHandles();
         return new WeftStats(live.operationsInFlight(), live.count(), live.accounting().nativeBytes(),
-                buffers.allocatedBytes(), buffers.buffersInUse(), live.accounting().partialSends());
+                buffers.allocatedBytes(), buffers.buffersInUse(), live.accounting().partialSends(),
+                live.accounting().acceptsDropped(), live.accounting().acceptRetries(),
+                live.accounting().connectionsWithoutFastPath());
+    }
+
+    /**
+     * Why this runtime is broken, if it is: its backend's completion thread failed (for example
+     * the completion port vanished), every pending operation was failed with an exception naming
+     * this cause, and no new one can start. Empty while the runtime works.
+     */
+    public Optional<IOException> failure() {
+        return Optional.ofNullable(backend.failure());
     }
 
     /** Native bytes held by the buffer pool. */

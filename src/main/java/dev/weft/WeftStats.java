@@ -14,7 +14,23 @@ package dev.weft;
  * @param pooledBufferBytes   native memory of the buffer pool (kept for reuse until close)
  * @param buffersInUse        pooled buffers now lent to an operation
  * @param partialSendsResumed sends the kernel completed partially and weft reissued for the rest
+ * @param acceptsDropped      accepted connections a listener closed because they failed before
+ *                            any {@code accept()} caller saw them (a client that reset or gave
+ *                            up at once); never reported to the caller
+ * @param acceptRetries       times a listener ran out of descriptors or buffers, backed off and
+ *                            retried instead of failing its callers
+ * @param connectionsWithoutFastPath connections on which the backend's fast path for operations
+ *                            that complete at once is off (IOCP: skip-completion-port-on-success,
+ *                            unsafe unless every protocol provider is IFS); 0 on io_uring
  */
 public record WeftStats(long liveOperations, int openHandles, long liveNativeBytes, long pooledBufferBytes,
-                        long buffersInUse, long partialSendsResumed) {
+                        long buffersInUse, long partialSendsResumed, long acceptsDropped, long acceptRetries,
+                        long connectionsWithoutFastPath) {
+
+    /** The counters of earlier versions; the accept and fast-path counters are 0. */
+    public WeftStats(long liveOperations, int openHandles, long liveNativeBytes, long pooledBufferBytes,
+                     long buffersInUse, long partialSendsResumed) {
+        this(liveOperations, openHandles, liveNativeBytes, pooledBufferBytes, buffersInUse, partialSendsResumed,
+                0, 0, 0);
+    }
 }

@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Accounting {
     private final AtomicLong nativeBytes = new AtomicLong();
     private final LongAdder partialSends = new LongAdder();
+    private final LongAdder acceptsDropped = new LongAdder();
+    private final LongAdder acceptRetries = new LongAdder();
+    private final LongAdder connectionsWithoutFastPath = new LongAdder();
 
     /** A backend allocated {@code bytes} of native memory that outlives the current call. */
     public void allocated(long bytes) {
@@ -43,5 +46,38 @@ public final class Accounting {
     /** Sends that completed with fewer bytes than asked and were reissued for the rest. */
     public long partialSends() {
         return partialSends.sum();
+    }
+
+    /** A backend closed an accepted connection that failed before any caller saw it. */
+    public void acceptDropped() {
+        acceptsDropped.increment();
+    }
+
+    /**
+     * Connections a listener closed because they failed between the kernel's accept and the
+     * hand-over (a client that reset or gave up at once): no {@code accept()} caller heard of them.
+     */
+    public long acceptsDropped() {
+        return acceptsDropped.sum();
+    }
+
+    /** A backend could not keep an accept posted for lack of descriptors or buffers and backed off. */
+    public void acceptRetry() {
+        acceptRetries.increment();
+    }
+
+    /** Times a listener backed off and retried because descriptors or buffers ran out. */
+    public long acceptRetries() {
+        return acceptRetries.sum();
+    }
+
+    /** A backend created a connection on which its fast path for at-once completions is off. */
+    public void connectionWithoutFastPath() {
+        connectionsWithoutFastPath.increment();
+    }
+
+    /** Connections created without the backend's fast path (see {@code WeftStats}). */
+    public long connectionsWithoutFastPath() {
+        return connectionsWithoutFastPath.sum();
     }
 }

@@ -22,6 +22,15 @@ public interface Backend extends AutoCloseable {
     /** Creates an unconnected stream socket of the family of {@code remote}, ready for connect. */
     NativeSocket openStream(InetSocketAddress remote) throws IOException;
 
+    /**
+     * Why this backend can no longer complete operations (its completion port or ring failed),
+     * or null while it works. Once set, every pending and later operation fails with an
+     * exception that names it; the runtime has to be reopened.
+     */
+    default IOException failure() {
+        return null;
+    }
+
     /** Handles not yet released (open sockets, plus closed ones still waiting for completions). */
     LiveHandles liveHandles();
 

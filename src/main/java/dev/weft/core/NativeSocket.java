@@ -42,6 +42,24 @@ public abstract class NativeSocket extends NativeHandle {
         return received == 0 ? -1 : (int) received;
     }
 
+    /**
+     * Waits until data or end of stream is there to read, holding no buffer while it waits: one
+     * zero-byte receive. Only where {@link #waitsForDataWithoutBuffer()}; a caller that lends a
+     * pooled buffer to each read calls this first, so an idle connection pins none. Timeouts,
+     * interrupts and closes behave as in {@link #read}; nothing is consumed.
+     */
+    public final void awaitReadable(long timeoutNanos) throws IOException {
+        run(readOp, Kind.RECV, MemorySegment.NULL, null, timeoutNanos);
+    }
+
+    /**
+     * Whether a zero-byte receive waits for data on this backend (IOCP: yes; a zero-length
+     * recv on Linux returns at once), so that {@link #awaitReadable} is worth calling.
+     */
+    public boolean waitsForDataWithoutBuffer() {
+        return false;
+    }
+
     /** Sends every byte of {@code src}, reissuing the send after each partial completion. */
     public final void writeFully(MemorySegment src) throws IOException {
         long offset = 0;

@@ -1,24 +1,46 @@
 package dev.weft.iocp;
 
 import dev.weft.bindings.windows.Ws2_32;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One AcceptEx kept posted on a listener: its native context (the address area is AcceptEx's
  * output buffer) and the socket the next connection will be accepted into.
  */
-final class AcceptOp implements CompletionTarget {
+final class AcceptOp implements Completion {
     final OpContext context;
     private final IocpListener listener;
     /** Written by the poster before AcceptEx, taken by the completion thread after the packet. */
     volatile long acceptSocket = Ws2_32.INVALID_SOCKET;
+    /**
+     * True from just before AcceptEx until its packet is handled, so that exactly one of the
+     * packet and {@link #abandon} finishes the op.
+     */
+    private final AtomicBoolean posted = new AtomicBoolean();
 
     AcceptOp(IocpListener listener, OpTable table) {
         this.listener = listener;
         this.context = table.acquire(this);
     }
 
+    void startPosting() {
+        posted.set(true);
+    }
+
+    /** @return true for the one caller that ends this posting */
+    boolean finishPosting() {
+        return posted.compareAndSet(true, false);
+    }
+
     @Override
     public void completed(int bytes, CompletionScratch scratch) {
         listener.acceptCompleted(this, scratch);
+    }
+
+    @Override
+    public void abandon() {
+        if (finishPosting()) {
+            listener.acceptAbandoned(this);
+        }
     }
 }

@@ -19,9 +19,9 @@ record ExtensionFunctions(MemorySegment acceptEx, MemorySegment connectEx, Memor
     static ExtensionFunctions load() throws IOException {
         long s;
         try {
-            s = WinSockets.open(Ws2_32.AF_INET);
+            s = SocketCalls.open(Ws2_32.AF_INET);
         } catch (IOException noIpv4) {
-            s = WinSockets.open(Ws2_32.AF_INET6);
+            s = SocketCalls.open(Ws2_32.AF_INET6);
         }
         try (Arena arena = Arena.ofConfined()) {
             return new ExtensionFunctions(
@@ -29,7 +29,7 @@ record ExtensionFunctions(MemorySegment acceptEx, MemorySegment connectEx, Memor
                     lookup(s, MsWsock.WSAID_CONNECTEX, arena),
                     lookup(s, MsWsock.WSAID_GETACCEPTEXSOCKADDRS, arena));
         } finally {
-            WinSockets.closeQuietly(s);
+            SocketCalls.closeQuietly(s);
         }
     }
 
@@ -42,7 +42,7 @@ record ExtensionFunctions(MemorySegment acceptEx, MemorySegment connectEx, Memor
         int rc = Ws2_32.WSAIoctl(state, s, Ws2_32.SIO_GET_EXTENSION_FUNCTION_POINTER, id, (int) Guid.sizeof(),
                 function, (int) ValueLayout.ADDRESS.byteSize(), returned, MemorySegment.NULL, MemorySegment.NULL);
         if (rc != 0) {
-            throw IocpErrors.exception("WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER " + guid + ")",
+            throw Errors.exception("WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER " + guid + ")",
                     CallState.WSAGetLastError(state));
         }
         return function.get(ValueLayout.ADDRESS, 0);

@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * packets, which keeps the repost on a completion thread from recursing into itself.
  */
 final class IocpListener extends NativeListener {
+    private static final System.Logger LOG = System.getLogger("dev.weft.iocp");
     /** AcceptEx wants room for each address plus 16 bytes; sockaddr_in6 is the larger one. */
     private static final int ADDRESS_ROOM = (int) SockaddrIn6.sizeof() + 16;
 
@@ -43,6 +44,7 @@ final class IocpListener extends NativeListener {
     private final int queueLimit;
     private final Object releaseLock = new Object();
     private boolean released;
+    private final AcceptBackoff exhaustion;
 
     static {
         if (2L * ADDRESS_ROOM > OpContext.ADDRESS_CAPACITY) {
@@ -57,24 +59,33 @@ final class IocpListener extends NativeListener {
         this.family = family;
         this.local = local;
         this.queueLimit = Math.max(64, 4 * acceptsPosted);
+        this.exhaustion = new AcceptBackoff(this::toString, backend.retryScheduler());
         this.ops = new AcceptOp[acceptsPosted];
         for (int i = 0; i < acceptsPosted; i++) {
             ops[i] = new AcceptOp(this, backend.opTable());
         }
     }
 
-    /** Posts the initial AcceptEx calls; on failure closes the listener and throws. */
+    /**
+     * Posts the initial AcceptEx calls. Running out of descriptors or buffers only defers an op
+     * to the back-off retry; any other failure closes the listener and throws.
+     */
     void start() throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             CompletionScratch scratch = new CompletionScratch(arena);
             for (AcceptOp op : ops) {
                 enter();
                 int error = post(op, scratch);
-                if (error != 0) {
-                    idle.offer(op);
-                    exit();
+                if (error == 0) {
+                    continue;
+                }
+                idle.offer(op);
+                exit();
+                if (isExhaustion(error)) {
+                    backOff(error);
+                } else {
                     close();
-                    throw IocpErrors.exception("AcceptEx", error);
+                    throw Errors.exception("AcceptEx", error);
                 }
             }
         }
@@ -95,6 +106,7 @@ final class IocpListener extends NativeListener {
         }
         op.acceptSocket = s;
         op.context.resetOverlapped();
+        op.startPosting();
         int ok = MsWsock.LPFN_ACCEPTEX.invoke(backend.acceptEx(), scratch.callState, socket, s, op.context.address,
                 0, ADDRESS_ROOM, ADDRESS_ROOM, scratch.bytes, op.context.overlapped);
         // ok: completed at once; without skip mode its packet is queued all the same
@@ -107,60 +119,86 @@ final class IocpListener extends NativeListener {
             }
             return 0;
         }
+        op.finishPosting();
         op.acceptSocket = Ws2_32.INVALID_SOCKET;
-        WinSockets.closeQuietly(s);
+        SocketCalls.closeQuietly(s);
         return error;
     }
 
-    /** On a completion thread: one AcceptEx finished (accepted, failed or cancelled). */
+    /**
+     * On a completion thread: one AcceptEx finished (accepted, failed or cancelled).
+     *
+     * <p>Whatever goes wrong with one client (it reset or gave up before the accept finished, or
+     * a follow-up call on its socket fails) closes that socket, is counted in the runtime's
+     * accounting and reposts the accept: no {@code accept()} caller ever hears of it. Only a
+     * failure to post an accept at all (the listener itself is unusable) reaches the callers.
+     */
     void acceptCompleted(AcceptOp op, CompletionScratch scratch) {
+        if (!op.finishPosting()) {
+            return; // the backend already gave this op up (its port is gone)
+        }
         long s = op.acceptSocket;
         op.acceptSocket = Ws2_32.INVALID_SOCKET;
         int status = op.context.ntStatus();
+        int exhausted = 0;
         try {
             if (status == 0) {
-                adopt(s, scratch);
+                exhausted = adopt(s, scratch);
             } else {
-                WinSockets.closeQuietly(s);
-                int code = WinSockets.overlappedError(socket, op.context, status, scratch);
-                if (!isClosed() && !isTransient(code)) {
-                    onAcceptFailed(IocpErrors.toSocketError(code, false), code);
+                SocketCalls.closeQuietly(s);
+                if (!isClosed()) {
+                    exhausted = drop("AcceptEx completion", SocketCalls.overlappedError(socket, op.context, status, scratch));
                 }
             }
         } finally {
-            repostOrPark(op, scratch); // enters for the repost before exiting for this op
+            if (exhausted != 0) {
+                idle.offer(op);
+                backOff(exhausted);
+            } else {
+                repostOrPark(op, scratch); // enters for the repost before exiting for this op
+            }
             exit();
         }
     }
 
-    private void adopt(long s, CompletionScratch scratch) {
+    /** @return 0, or the error when the failure calls for backing off (see {@link #drop}) */
+    private int adopt(long s, CompletionScratch scratch) {
         // The new socket inherits the listener's properties, and getpeername etc. work on it.
         scratch.socketValue.set(ValueLayout.JAVA_LONG, 0, socket);
         if (Ws2_32.setsockopt(scratch.callState, s, Ws2_32.SOL_SOCKET, MsWsock.SO_UPDATE_ACCEPT_CONTEXT,
                 scratch.socketValue, (int) ValueLayout.JAVA_LONG.byteSize()) != 0) {
-            int code = CallState.WSAGetLastError(scratch.callState);
-            WinSockets.closeQuietly(s);
-            if (!isTransient(code)) {
-                onAcceptFailed(IocpErrors.toSocketError(code, false), code);
-            }
-            return;
+            SocketCalls.closeQuietly(s);
+            return drop("setsockopt SO_UPDATE_ACCEPT_CONTEXT", CallState.WSAGetLastError(scratch.callState));
         }
         IocpSocket accepted;
         try {
             accepted = backend.adopt(s, family, scratch.callState);
         } catch (IOException e) {
-            WinSockets.closeQuietly(s);
-            int code = CallState.GetLastError(scratch.callState);
-            onAcceptFailed(IocpErrors.toSocketError(code, false), code);
-            return;
+            SocketCalls.closeQuietly(s);
+            return drop("association with the completion port", CallState.GetLastError(scratch.callState));
         }
+        exhaustion.succeeded();
         onAccepted(accepted);
+        return 0;
     }
 
-    /** A client that reset or gave up before the accept finished: nothing for the caller to see. */
-    private static boolean isTransient(int code) {
-        return code == Ws2_32.WSAECONNRESET || code == Kernel32.ERROR_NETNAME_DELETED
-                || code == Ws2_32.WSAECONNABORTED || code == Kernel32.ERROR_CONNECTION_ABORTED;
+    /**
+     * One client's connection failed on its way in: closed already, counted, never reported.
+     *
+     * @return 0 to repost at once, or {@code code} when the accept should back off instead: the
+     *         error is exhaustion, or too many connections in a row failed (see AcceptBackoff)
+     */
+    private int drop(String step, int code) {
+        accounting().acceptDropped();
+        LOG.log(System.Logger.Level.DEBUG, () -> this + ": dropped an accepted connection (" + step
+                + " failed, os error " + code + ")");
+        boolean backOff = isExhaustion(code) | exhaustion.droppedTooManyInARow();
+        return backOff ? code : 0;
+    }
+
+    /** Out of descriptors or buffers: waiting helps, so retry later instead of failing the caller. */
+    private static boolean isExhaustion(int code) {
+        return code == Ws2_32.WSAEMFILE || code == Ws2_32.WSAENOBUFS;
     }
 
     private void repostOrPark(AcceptOp op, CompletionScratch scratch) {
@@ -179,15 +217,39 @@ final class IocpListener extends NativeListener {
         }
         int error = post(op, scratch);
         if (error != 0) {
-            parkFailed(op, error);
+            postFailed(op, error);
         }
     }
 
-    /** An op that could not be posted waits in {@link #idle}; the caller hears of the error. */
-    private void parkFailed(AcceptOp op, int error) {
+    /**
+     * An op that could not be posted waits in {@link #idle}. Exhaustion schedules a retry after
+     * a back-off; any other error means the listener itself is unusable, and callers hear of it
+     * (a caller taking the failure resumes the idle ops, so a retry follows each report, never
+     * a spin).
+     */
+    private void postFailed(AcceptOp op, int error) {
         idle.offer(op);
-        onAcceptFailed(IocpErrors.toSocketError(error, false), error);
+        if (isExhaustion(error)) {
+            backOff(error);
+        } else {
+            onAcceptFailed(Errors.toSocketError(error, false), error);
+        }
         exit();
+    }
+
+    private void backOff(int error) {
+        accounting().acceptRetry();
+        exhaustion.retryLater(error, this::retryIdle);
+    }
+
+    /** The back-off's retry: on a pool thread, never a completion thread. */
+    private void retryIdle() {
+        if (isClosed()) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            resumeIdle(new CompletionScratch(arena));
+        }
     }
 
     private void resumeIdle(CompletionScratch scratch) {
@@ -204,15 +266,23 @@ final class IocpListener extends NativeListener {
             }
             int error = post(op, scratch);
             if (error != 0) {
-                parkFailed(op, error);
+                postFailed(op, error);
                 return;
             }
         }
     }
 
+    /** The port failed with this op posted: its packet will never come. */
+    void acceptAbandoned(AcceptOp op) {
+        long s = op.acceptSocket;
+        op.acceptSocket = Ws2_32.INVALID_SOCKET;
+        SocketCalls.closeQuietly(s); // cancels the AcceptEx; its context stays leaked (see release)
+        exit();
+    }
+
     @Override
     protected void acceptTaken() {
-        if (idle.isEmpty() || isClosed()) {
+        if (idle.isEmpty() || isClosed() || exhaustion.waiting()) {
             return;
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -228,7 +298,7 @@ final class IocpListener extends NativeListener {
                 return;
             }
             try (Arena arena = Arena.ofConfined()) {
-                Kernel32.CancelIoEx(CallState.allocate(arena), WinSockets.handle(socket), MemorySegment.NULL);
+                Kernel32.CancelIoEx(CallState.allocate(arena), SocketCalls.handle(socket), MemorySegment.NULL);
             }
         }
     }
@@ -238,10 +308,18 @@ final class IocpListener extends NativeListener {
         synchronized (releaseLock) {
             released = true;
         }
-        WinSockets.closeQuietly(socket);
+        SocketCalls.closeQuietly(socket);
+        if (backend.failure() != null) {
+            return; // an abandoned AcceptEx may still be written by the kernel: leak its context
+        }
         for (AcceptOp op : ops) {
             backend.opTable().release(op.context);
         }
+    }
+
+    @Override
+    protected SocketException closedException() {
+        return backend.closedException(super.closedException());
     }
 
     @Override

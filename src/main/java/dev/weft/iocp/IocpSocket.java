@@ -14,6 +14,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 
 /**
@@ -39,6 +40,8 @@ final class IocpSocket extends NativeSocket {
     /** Guards {@link #released} so a racing cancel never touches a closed (maybe reused) handle. */
     private final Object releaseLock = new Object();
     private boolean released;
+    /** The user set SO_LINGER 0: closing resets the connection on purpose, with no FIN first. */
+    private volatile boolean abortiveClose;
 
     private IocpSocket(IocpBackend backend, long socket, int family, boolean skipOnSuccess,
                        SocketOp readOp, SocketOp writeOp) {
@@ -130,7 +133,7 @@ final class IocpSocket extends NativeSocket {
         }
         int error = c.submitterError();
         if (error != Ws2_32.WSA_IO_PENDING) {
-            o.fail(IocpErrors.toSocketError(error, o.cancelRequested()), error);
+            o.fail(Errors.toSocketError(error, o.cancelRequested()), error);
         }
     }
 
@@ -142,7 +145,7 @@ final class IocpSocket extends NativeSocket {
             // Makes getpeername, shutdown and friends work on a ConnectEx-connected socket.
             if (Ws2_32.setsockopt(state, socket, Ws2_32.SOL_SOCKET, MsWsock.SO_UPDATE_CONNECT_CONTEXT,
                     MemorySegment.NULL, 0) != 0) {
-                throw IocpErrors.exception("setsockopt SO_UPDATE_CONNECT_CONTEXT", CallState.WSAGetLastError(state));
+                throw Errors.exception("setsockopt SO_UPDATE_CONNECT_CONTEXT", CallState.WSAGetLastError(state));
             }
         } finally {
             exit();
@@ -160,9 +163,9 @@ final class IocpSocket extends NativeSocket {
             if (released) {
                 return;
             }
-            try (Arena arena = Arena.ofConfined()) {
-                Kernel32.CancelIoEx(CallState.allocate(arena), WinSockets.handle(socket), c.overlapped);
-            }
+            // The outcome is not needed (ERROR_NOT_FOUND: already finished): no call state, no
+            // allocation on this path, which timeouts and interrupts take.
+            Kernel32.CancelIoEx(SocketCalls.handle(socket), c.overlapped);
         }
     }
 
@@ -171,9 +174,23 @@ final class IocpSocket extends NativeSocket {
         synchronized (releaseLock) {
             released = true;
         }
-        WinSockets.closeQuietly(socket);
+        if (!abortiveClose) {
+            // As java.net does: a FIN before closesocket, so a peer still reads everything sent
+            // and then end of stream, even when input is left unread here (closesocket alone
+            // would reset the connection at once). SO_LINGER 0 asks for the reset instead.
+            SocketCalls.shutdownQuietly(socket, Ws2_32.SD_SEND);
+        }
+        SocketCalls.closeQuietly(socket);
+        if (backend.failure() != null) {
+            return; // an abandoned op may still be written by the kernel: leak its contexts
+        }
         backend.opTable().release(readOp.context);
         backend.opTable().release(writeOp.context);
+    }
+
+    @Override
+    protected SocketException closedException() {
+        return backend.closedException(super.closedException());
     }
 
     // ---- synchronous calls, each holding the handle open while it runs ----
@@ -182,7 +199,7 @@ final class IocpSocket extends NativeSocket {
     public void shutdownOutput() throws IOException {
         enter();
         try {
-            WinSockets.shutdown(socket, Ws2_32.SD_SEND);
+            SocketCalls.shutdown(socket, Ws2_32.SD_SEND);
         } finally {
             exit();
         }
@@ -193,9 +210,10 @@ final class IocpSocket extends NativeSocket {
         enter();
         try {
             if (option == SocketOptionKind.SO_LINGER) {
-                WinSockets.setLinger(socket, value);
+                SocketCalls.setLinger(socket, value);
+                abortiveClose = value == 0;
             } else {
-                WinSockets.setInt(socket, level(option), name(option), value);
+                SocketCalls.setInt(socket, level(option), name(option), value);
             }
         } finally {
             exit();
@@ -207,11 +225,11 @@ final class IocpSocket extends NativeSocket {
         enter();
         try {
             return switch (option) {
-                case SO_LINGER -> WinSockets.getLinger(socket);
+                case SO_LINGER -> SocketCalls.getLinger(socket);
                 // BOOL options may come back as one byte of a zeroed int: normalise to 0/1
                 case TCP_NODELAY, SO_KEEPALIVE, SO_REUSEADDR ->
-                        WinSockets.getInt(socket, level(option), name(option)) != 0 ? 1 : 0;
-                default -> WinSockets.getInt(socket, level(option), name(option));
+                        SocketCalls.getInt(socket, level(option), name(option)) != 0 ? 1 : 0;
+                default -> SocketCalls.getInt(socket, level(option), name(option));
             };
         } finally {
             exit();
@@ -237,7 +255,7 @@ final class IocpSocket extends NativeSocket {
     public InetSocketAddress localAddress() throws IOException {
         enter();
         try {
-            return WinSockets.localAddress(socket);
+            return SocketCalls.localAddress(socket);
         } finally {
             exit();
         }
@@ -247,10 +265,20 @@ final class IocpSocket extends NativeSocket {
     public InetSocketAddress remoteAddress() throws IOException {
         enter();
         try {
-            return WinSockets.remoteAddress(socket);
+            return SocketCalls.remoteAddress(socket);
         } finally {
             exit();
         }
+    }
+
+    /**
+     * A zero-byte WSARecv completes when data (or the peer's FIN) arrives, without a buffer
+     * pinned meanwhile, as libuv waits for reads on Windows; {@value IocpBackend#ZERO_BYTE_PROPERTY}
+     * "false" turns it off.
+     */
+    @Override
+    public boolean waitsForDataWithoutBuffer() {
+        return backend.zeroByteReceives();
     }
 
     /** Whether the skip-on-success mode took effect on this handle; for tests. */

@@ -25,7 +25,7 @@ import java.lang.foreign.ValueLayout;
  * };                           // 208
  * </pre>
  *
- * <p>Contexts are pooled by {@link OpTable}: one is held by exactly one {@link CompletionTarget}
+ * <p>Contexts are pooled by {@link OpTable}: one is held by exactly one {@link Completion}
  * from acquisition until its owner's handle is released, which happens only after the last
  * completion on it was dequeued — so a context is never shared by two pending operations and is
  * reused only after its completion was consumed.
@@ -74,7 +74,7 @@ final class OpContext {
     final MemorySegment address;
 
     /** Who is told about the completion; set on acquisition, read by completion threads. */
-    volatile CompletionTarget target;
+    volatile Completion target;
 
     OpContext(int slot, MemorySegment struct) {
         this.slot = slot;

@@ -65,7 +65,7 @@ final class OpTable implements AutoCloseable {
     }
 
     /** Hands out a context owned by {@code target} until {@link #release}. */
-    OpContext acquire(CompletionTarget target) {
+    OpContext acquire(Completion target) {
         while (true) {
             int n = inUse.get();
             if (n == TRIMMING) {
@@ -111,7 +111,7 @@ final class OpTable implements AutoCloseable {
      * @throws IllegalStateException (a {@link Debug#violation}) if the address is not one of
      *         ours, or names a context that is free: a corrupted or stale packet
      */
-    CompletionTarget targetOf(long overlappedAddress) {
+    Completion targetOf(long overlappedAddress) {
         long slot = EVERYTHING.get(ValueLayout.JAVA_LONG, overlappedAddress + OpContext.SLOT_OFFSET);
         AtomicReferenceArray<OpContext>[] current = chunks;
         int chunk = (int) (slot >>> CHUNK_BITS);
@@ -120,7 +120,7 @@ final class OpTable implements AutoCloseable {
                     + " (slot " + slot + ")");
         }
         OpContext context = current[chunk].get((int) (slot & (CHUNK_SIZE - 1)));
-        CompletionTarget target = context.target;
+        Completion target = context.target;
         if (context.struct.address() != overlappedAddress || target == null) {
             throw Debug.violation("completion for an op context not in use: slot " + slot);
         }
@@ -130,6 +130,21 @@ final class OpTable implements AutoCloseable {
             throw Debug.violation("completion for a poisoned (freed) op context: slot " + slot);
         }
         return target;
+    }
+
+    /**
+     * Tells the target of every context in use that its packet will never come (the port
+     * failed). Each target decides whether it has an operation pending.
+     */
+    void abandonAll() {
+        for (AtomicReferenceArray<OpContext> chunk : chunks) {
+            for (int i = 0; i < chunk.length(); i++) {
+                Completion target = chunk.get(i).target;
+                if (target != null) {
+                    target.abandon();
+                }
+            }
+        }
     }
 
     /** Contexts allocated so far (in use or free). */

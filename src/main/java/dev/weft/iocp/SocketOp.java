@@ -1,13 +1,14 @@
 package dev.weft.iocp;
 
 import dev.weft.core.PendingOp;
+import dev.weft.core.SocketError;
 
 /**
  * A connection's read or write operation: the {@link PendingOp} its waiter parks on, joined to
  * the native context the kernel writes into. Each connection has two (one reader, one writer),
  * reused for every operation, so the I/O path allocates nothing.
  */
-final class SocketOp extends PendingOp implements CompletionTarget {
+final class SocketOp extends PendingOp implements Completion {
     final OpContext context;
     /** The SOCKET value; WSAGetOverlappedResult needs it to decode a failure. */
     private final long socket;
@@ -25,7 +26,20 @@ final class SocketOp extends PendingOp implements CompletionTarget {
             complete(Integer.toUnsignedLong(bytes));
             return;
         }
-        int code = WinSockets.overlappedError(socket, context, status, scratch);
-        fail(IocpErrors.toSocketError(code, cancelRequested()), code);
+        int code = SocketCalls.overlappedError(socket, context, status, scratch);
+        fail(Errors.toSocketError(code, cancelRequested()), code);
+    }
+
+    @Override
+    public void abandon() {
+        if (!isInFlight()) {
+            return;
+        }
+        try {
+            // The handle is already closed, so the waiter reports the backend's failure.
+            fail(SocketError.OTHER, 0);
+        } catch (IllegalStateException finishedMeanwhile) {
+            // a completion thread still running, or the submitter, finished it first
+        }
     }
 }

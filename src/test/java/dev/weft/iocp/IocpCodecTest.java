@@ -48,14 +48,14 @@ class IocpCodecTest {
 
     @Test
     void closedOrResetTellsCancelFromReset() {
-        assertEquals(SocketError.CANCELLED, IocpErrors.toSocketError(Kernel32.ERROR_NETNAME_DELETED, true));
-        assertEquals(SocketError.CONNECTION_RESET, IocpErrors.toSocketError(Kernel32.ERROR_NETNAME_DELETED, false));
-        assertEquals(SocketError.CANCELLED, IocpErrors.toSocketError(Kernel32.ERROR_OPERATION_ABORTED, true));
-        assertEquals(SocketError.CONNECTION_RESET, IocpErrors.toSocketError(Kernel32.ERROR_OPERATION_ABORTED, false));
-        assertEquals(SocketError.CONNECTION_RESET, IocpErrors.toSocketError(Ws2_32.WSAECONNRESET, true));
-        assertEquals(SocketError.CONNECTION_REFUSED, IocpErrors.toSocketError(Kernel32.ERROR_CONNECTION_REFUSED, false));
-        assertEquals(Ws2_32.WSAECONNRESET, IocpErrors.fromNtStatus(NtStatus.STATUS_CONNECTION_RESET));
-        assertEquals(Kernel32.ERROR_OPERATION_ABORTED, IocpErrors.fromNtStatus(NtStatus.STATUS_CANCELLED));
+        assertEquals(SocketError.CANCELLED, Errors.toSocketError(Kernel32.ERROR_NETNAME_DELETED, true));
+        assertEquals(SocketError.CONNECTION_RESET, Errors.toSocketError(Kernel32.ERROR_NETNAME_DELETED, false));
+        assertEquals(SocketError.CANCELLED, Errors.toSocketError(Kernel32.ERROR_OPERATION_ABORTED, true));
+        assertEquals(SocketError.CONNECTION_RESET, Errors.toSocketError(Kernel32.ERROR_OPERATION_ABORTED, false));
+        assertEquals(SocketError.CONNECTION_RESET, Errors.toSocketError(Ws2_32.WSAECONNRESET, true));
+        assertEquals(SocketError.CONNECTION_REFUSED, Errors.toSocketError(Kernel32.ERROR_CONNECTION_REFUSED, false));
+        assertEquals(Ws2_32.WSAECONNRESET, Errors.fromNtStatus(NtStatus.STATUS_CONNECTION_RESET));
+        assertEquals(Kernel32.ERROR_OPERATION_ABORTED, Errors.fromNtStatus(NtStatus.STATUS_CANCELLED));
     }
 
     @Test

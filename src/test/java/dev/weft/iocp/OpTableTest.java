@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * {@link Debug#violation}, never a dispatch.
  */
 class OpTableTest {
-    private static final CompletionTarget NOBODY = (bytes, scratch) -> { };
+    private static final Completion NOBODY = (bytes, scratch) -> { };
 
     @BeforeAll
     static void windowsOnly() {

@@ -46,7 +46,7 @@ class CompletionThreadsNeverBlockTest {
 
     /** Frames that mean "this thread is handling a completion right now". */
     private static final List<String> COMPLETION_HANDLERS = List.of(
-            "dev.weft.uring.CompletionRouter.handle", "dev.weft.iocp.CompletionThread.dispatch");
+            "dev.weft.uring.CompletionRouter.handle", "dev.weft.iocp.CompletionLoop.dispatch");
 
     static boolean isPlatformCompletionThread(String name) {
         return name != null && name.startsWith("weft-iocp-");

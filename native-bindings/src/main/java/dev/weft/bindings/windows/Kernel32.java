@@ -57,6 +57,11 @@ public final class Kernel32 {
             return Linker.nativeLinker().downcallHandle(
                     LOOKUP.findOrThrow(name), descriptor, CallState.CAPTURE_GET_LAST_ERROR);
         }
+
+        /** For calls whose error nobody reads: no captured state, so no memory to pass. */
+        static MethodHandle downcallIgnoringError(String name, FunctionDescriptor descriptor) {
+            return Linker.nativeLinker().downcallHandle(LOOKUP.findOrThrow(name), descriptor);
+        }
     }
 
     // HANDLE CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort,
@@ -131,6 +136,19 @@ public final class Kernel32 {
 
     public static MethodHandle CancelIoEx$handle() {
         return CancelIoEx.HANDLE_;
+    }
+
+    // The same call without GetLastError captured, for callers that ignore the outcome
+    private static final class CancelIoExIgnoringError {
+        static final MethodHandle HANDLE_ = Lib.downcallIgnoringError("CancelIoEx", CancelIoEx.DESC);
+    }
+
+    public static int CancelIoEx(MemorySegment hFile, MemorySegment lpOverlapped) {
+        try {
+            return (int) CancelIoExIgnoringError.HANDLE_.invokeExact(hFile, lpOverlapped);
+        } catch (Throwable t) {
+            throw new AssertionError("should not reach here", t);
+        }
     }
 
     public static int CancelIoEx(MemorySegment callState, MemorySegment hFile, MemorySegment lpOverlapped) {

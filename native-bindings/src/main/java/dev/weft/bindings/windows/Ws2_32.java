@@ -54,6 +54,8 @@ public final class Ws2_32 {
     public static final int SD_BOTH = 2;
     public static final long INVALID_SOCKET = -1L;
     public static final int SOCKET_ERROR = -1;
+    /** WSAPROTOCOL_INFOW.dwServiceFlags1: the provider's sockets are real IFS handles. */
+    public static final int XP1_IFS_HANDLES = 0x00020000;
     public static final int WSA_IO_PENDING = 997;
     public static final int WSA_OPERATION_ABORTED = 995;
     public static final int WSAEINTR = 10004;
@@ -104,6 +106,25 @@ public final class Ws2_32 {
     public static int WSAStartup(MemorySegment callState, short wVersionRequested, MemorySegment lpWSAData) {
         try {
             return (int) WSAStartup$.HANDLE.invokeExact(callState, wVersionRequested, lpWSAData);
+        } catch (Throwable t) {
+            throw new AssertionError("should not reach here", t);
+        }
+    }
+
+    // int WSAEnumProtocolsW(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer, LPDWORD lpdwBufferLength)
+    private static final class WSAEnumProtocolsW$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(INT, POINTER, POINTER, POINTER);
+        static final MethodHandle HANDLE = Lib.downcall("WSAEnumProtocolsW", DESC);
+    }
+
+    public static MethodHandle WSAEnumProtocolsW$handle() {
+        return WSAEnumProtocolsW$.HANDLE;
+    }
+
+    public static int WSAEnumProtocolsW(MemorySegment callState, MemorySegment lpiProtocols,
+                                        MemorySegment lpProtocolBuffer, MemorySegment lpdwBufferLength) {
+        try {
+            return (int) WSAEnumProtocolsW$.HANDLE.invokeExact(callState, lpiProtocols, lpProtocolBuffer, lpdwBufferLength);
         } catch (Throwable t) {
             throw new AssertionError("should not reach here", t);
         }

@@ -15,8 +15,8 @@ import java.io.IOException;
  * process cancelled or closed it" and "the peer reset the connection". Only weft knows which, by
  * whether it asked for the cancel; a reset is never turned into end-of-stream.
  */
-final class IocpErrors {
-    private IocpErrors() {
+final class Errors {
+    private Errors() {
     }
 
     static SocketError toSocketError(int code, boolean cancelRequested) {

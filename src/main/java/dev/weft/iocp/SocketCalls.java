@@ -5,19 +5,21 @@ import dev.weft.bindings.windows.Kernel32;
 import dev.weft.bindings.windows.Linger;
 import dev.weft.bindings.windows.SockaddrStorage;
 import dev.weft.bindings.windows.Ws2_32;
+import dev.weft.bindings.windows.WsaProtocolInfoW;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
+import java.util.StringJoiner;
 
 /**
  * The synchronous Winsock and kernel32 calls a backend makes outside the I/O path (create,
  * bind, listen, options, addresses), each turning a failure into an IOException. None of these
  * blocks: they only set state in the kernel.
  */
-final class WinSockets {
-    private WinSockets() {
+final class SocketCalls {
+    private SocketCalls() {
     }
 
     /** A TCP socket that may be used for overlapped I/O and is not inherited by child processes. */
@@ -27,7 +29,7 @@ final class WinSockets {
             long s = Ws2_32.WSASocketW(state, family, Ws2_32.SOCK_STREAM, Ws2_32.IPPROTO_TCP, MemorySegment.NULL, 0,
                     Ws2_32.WSA_FLAG_OVERLAPPED | Ws2_32.WSA_FLAG_NO_HANDLE_INHERIT);
             if (s == Ws2_32.INVALID_SOCKET) {
-                throw IocpErrors.exception("WSASocketW", CallState.WSAGetLastError(state));
+                throw Errors.exception("WSASocketW", CallState.WSAGetLastError(state));
             }
             return s;
         }
@@ -47,7 +49,7 @@ final class WinSockets {
     static void associate(MemorySegment port, long s, MemorySegment state) throws IOException {
         MemorySegment result = Kernel32.CreateIoCompletionPort(state, handle(s), port, 0, 0);
         if (result.address() != port.address()) {
-            throw IocpErrors.exception("CreateIoCompletionPort", CallState.GetLastError(state));
+            throw Errors.exception("CreateIoCompletionPort", CallState.GetLastError(state));
         }
     }
 
@@ -61,13 +63,45 @@ final class WinSockets {
         return Kernel32.SetFileCompletionNotificationModes(state, handle(s), flags) != 0;
     }
 
+    /**
+     * Null when every installed protocol provider hands out IFS handles, else which do not.
+     * Skipping completion packets is unsafe with a non-IFS layered provider (its handles may
+     * complete without a packet and without telling the submitter), so Go and .NET check this
+     * first; so does weft. Call after WSAStartup.
+     */
+    static String nonIfsProviders() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = CallState.allocate(arena);
+            MemorySegment length = arena.allocateFrom(ValueLayout.JAVA_INT, 0);
+            // The first call, with no buffer, fails with WSAENOBUFS and says how much room it needs.
+            int count = Ws2_32.WSAEnumProtocolsW(state, MemorySegment.NULL, MemorySegment.NULL, length);
+            if (count == Ws2_32.SOCKET_ERROR && CallState.WSAGetLastError(state) != Ws2_32.WSAENOBUFS) {
+                return "WSAEnumProtocolsW failed (os error " + CallState.WSAGetLastError(state) + ")";
+            }
+            long room = Math.max(length.get(ValueLayout.JAVA_INT, 0), WsaProtocolInfoW.sizeof());
+            MemorySegment providers = arena.allocate(room, WsaProtocolInfoW.layout().byteAlignment());
+            count = Ws2_32.WSAEnumProtocolsW(state, MemorySegment.NULL, providers, length);
+            if (count == Ws2_32.SOCKET_ERROR) {
+                return "WSAEnumProtocolsW failed (os error " + CallState.WSAGetLastError(state) + ")";
+            }
+            StringJoiner nonIfs = new StringJoiner(", ");
+            for (int i = 0; i < count; i++) {
+                MemorySegment provider = WsaProtocolInfoW.asSlice(providers, i);
+                if ((WsaProtocolInfoW.dwServiceFlags1(provider) & Ws2_32.XP1_IFS_HANDLES) == 0) {
+                    nonIfs.add(WsaProtocolInfoW.szProtocol(provider));
+                }
+            }
+            return nonIfs.length() == 0 ? null : "protocol providers without IFS handles: " + nonIfs;
+        }
+    }
+
     static void bind(long s, InetSocketAddress local) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = CallState.allocate(arena);
             MemorySegment address = SockaddrStorage.allocate(arena);
             int length = Sockaddrs.write(local, address);
             if (Ws2_32.bind(state, s, address, length) != 0) {
-                throw IocpErrors.exception("bind to " + local, CallState.WSAGetLastError(state));
+                throw Errors.exception("bind to " + local, CallState.WSAGetLastError(state));
             }
         }
     }
@@ -76,7 +110,7 @@ final class WinSockets {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = CallState.allocate(arena);
             if (Ws2_32.listen(state, s, backlog) != 0) {
-                throw IocpErrors.exception("listen", CallState.WSAGetLastError(state));
+                throw Errors.exception("listen", CallState.WSAGetLastError(state));
             }
         }
     }
@@ -86,7 +120,7 @@ final class WinSockets {
             MemorySegment state = CallState.allocate(arena);
             MemorySegment v = arena.allocateFrom(ValueLayout.JAVA_INT, value);
             if (Ws2_32.setsockopt(state, s, level, name, v, 4) != 0) {
-                throw IocpErrors.exception("setsockopt " + name, CallState.WSAGetLastError(state));
+                throw Errors.exception("setsockopt " + name, CallState.WSAGetLastError(state));
             }
         }
     }
@@ -97,7 +131,7 @@ final class WinSockets {
             MemorySegment v = arena.allocate(ValueLayout.JAVA_INT); // zeroed: some options write 1 byte
             MemorySegment length = arena.allocateFrom(ValueLayout.JAVA_INT, 4);
             if (Ws2_32.getsockopt(state, s, level, name, v, length) != 0) {
-                throw IocpErrors.exception("getsockopt " + name, CallState.WSAGetLastError(state));
+                throw Errors.exception("getsockopt " + name, CallState.WSAGetLastError(state));
             }
             return v.get(ValueLayout.JAVA_INT, 0);
         }
@@ -111,7 +145,7 @@ final class WinSockets {
             Linger.l_onoff(v, (short) (seconds < 0 ? 0 : 1));
             Linger.l_linger(v, (short) Math.max(0, Math.min(seconds, 0xFFFF)));
             if (Ws2_32.setsockopt(state, s, Ws2_32.SOL_SOCKET, Ws2_32.SO_LINGER, v, (int) Linger.sizeof()) != 0) {
-                throw IocpErrors.exception("setsockopt SO_LINGER", CallState.WSAGetLastError(state));
+                throw Errors.exception("setsockopt SO_LINGER", CallState.WSAGetLastError(state));
             }
         }
     }
@@ -122,7 +156,7 @@ final class WinSockets {
             MemorySegment v = Linger.allocate(arena);
             MemorySegment length = arena.allocateFrom(ValueLayout.JAVA_INT, (int) Linger.sizeof());
             if (Ws2_32.getsockopt(state, s, Ws2_32.SOL_SOCKET, Ws2_32.SO_LINGER, v, length) != 0) {
-                throw IocpErrors.exception("getsockopt SO_LINGER", CallState.WSAGetLastError(state));
+                throw Errors.exception("getsockopt SO_LINGER", CallState.WSAGetLastError(state));
             }
             return Linger.l_onoff(v) == 0 ? -1 : Short.toUnsignedInt(Linger.l_linger(v));
         }
@@ -144,7 +178,7 @@ final class WinSockets {
             int rc = peer ? Ws2_32.getpeername(state, s, address, length)
                           : Ws2_32.getsockname(state, s, address, length);
             if (rc != 0) {
-                throw IocpErrors.exception(peer ? "getpeername" : "getsockname", CallState.WSAGetLastError(state));
+                throw Errors.exception(peer ? "getpeername" : "getsockname", CallState.WSAGetLastError(state));
             }
             return Sockaddrs.read(address);
         }
@@ -154,8 +188,15 @@ final class WinSockets {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = CallState.allocate(arena);
             if (Ws2_32.shutdown(state, s, how) != 0) {
-                throw IocpErrors.exception("shutdown", CallState.WSAGetLastError(state));
+                throw Errors.exception("shutdown", CallState.WSAGetLastError(state));
             }
+        }
+    }
+
+    /** shutdown that ignores failures, for a socket being closed (it may never have connected). */
+    static void shutdownQuietly(long s, int how) {
+        try (Arena arena = Arena.ofConfined()) {
+            Ws2_32.shutdown(CallState.allocate(arena), s, how);
         }
     }
 
@@ -165,6 +206,6 @@ final class WinSockets {
      */
     static int overlappedError(long s, OpContext c, int ntStatus, CompletionScratch scratch) {
         int ok = Ws2_32.WSAGetOverlappedResult(scratch.callState, s, c.overlapped, scratch.bytes, 0, scratch.flags);
-        return ok != 0 ? IocpErrors.fromNtStatus(ntStatus) : CallState.WSAGetLastError(scratch.callState);
+        return ok != 0 ? Errors.fromNtStatus(ntStatus) : CallState.WSAGetLastError(scratch.callState);
     }
 }

@@ -9,7 +9,7 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * A platform thread that dequeues completion packets in batches with
- * GetQueuedCompletionStatusEx and hands each to its {@link CompletionTarget}.
+ * GetQueuedCompletionStatusEx and hands each to its {@link Completion}.
  *
  * <p>It blocks only inside GetQueuedCompletionStatusEx, never runs user code (targets only record
  * results and unpark), and takes no lock on the way from packet to waiter: the packet's
@@ -19,11 +19,16 @@ import java.lang.foreign.ValueLayout;
  * <p>GetQueuedCompletionStatusEx reports no per-entry error: each target reads the NTSTATUS its
  * OVERLAPPED.Internal holds. A packet without an OVERLAPPED and with {@link #WAKE_KEY} is the
  * backend's request to stop.
+ *
+ * <p>Any other failure of GetQueuedCompletionStatusEx than WAIT_TIMEOUT (the port closed under
+ * it, or broken) ends the thread after telling the backend, which fails every pending op and
+ * reports itself broken: waiters never hang on packets that can no longer come.
  */
-final class CompletionThread extends Thread {
+final class CompletionLoop extends Thread {
     /** Completion key of the packets that stop these threads; sockets use key 0. */
     static final long WAKE_KEY = 0x77656674L; // "weft"
 
+    private final IocpBackend backend;
     private final MemorySegment port;
     private final OpTable table;
     private final int batch;
@@ -35,9 +40,10 @@ final class CompletionThread extends Thread {
     /** Packets whose handling threw: always a weft bug (e.g. a second completion for one op). */
     private volatile long failures;
 
-    CompletionThread(String name, MemorySegment port, OpTable table, int batch, Arena arena) {
+    CompletionLoop(String name, IocpBackend backend, MemorySegment port, OpTable table, int batch, Arena arena) {
         super(name);
         setDaemon(true);
+        this.backend = backend;
         this.port = port;
         this.table = table;
         this.batch = batch;
@@ -62,7 +68,8 @@ final class CompletionThread extends Thread {
                 if (error == Kernel32.WAIT_TIMEOUT) {
                     continue;
                 }
-                // ERROR_ABANDONED_WAIT_0 / ERROR_INVALID_HANDLE: the port was closed under us.
+                // e.g. ERROR_ABANDONED_WAIT_0 / ERROR_INVALID_HANDLE: the port was closed under us
+                backend.completionPortFailed(getName(), error);
                 return;
             }
             int count = removed.get(ValueLayout.JAVA_INT, 0);
@@ -71,16 +78,17 @@ final class CompletionThread extends Thread {
             packets += count;
             int wakes = 0;
             for (int i = 0; i < count; i++) {
+                // Fields read in place, by offset: no slice and no MemorySegment per packet.
                 long base = i * entrySize;
-                MemorySegment entry = entries.asSlice(base, entrySize);
-                long overlapped = OverlappedEntry.lpOverlapped(entry).address();
+                long overlapped = entries.get(ValueLayout.JAVA_LONG, base + OverlappedEntry.lpOverlapped$OFFSET);
                 if (overlapped == 0) {
-                    if (OverlappedEntry.lpCompletionKey(entry) == WAKE_KEY) {
+                    if (entries.get(ValueLayout.JAVA_LONG, base + OverlappedEntry.lpCompletionKey$OFFSET) == WAKE_KEY) {
                         wakes++;
                     }
                     continue;
                 }
-                dispatch(overlapped, OverlappedEntry.dwNumberOfBytesTransferred(entry));
+                dispatch(overlapped, entries.get(ValueLayout.JAVA_INT,
+                        base + OverlappedEntry.dwNumberOfBytesTransferred$OFFSET));
             }
             if (wakes > 0) {
                 // One wake packet per thread was posted; pass on any this thread took for others.
