@@ -31,6 +31,9 @@ build_if_needed() {
 # Alternative weft builds for A/B runs: SERVER_CP[NAME]=CLASSPATH makes NAME an EchoServer run on
 # that classpath, SERVER_FLAGS[NAME] adds JVM flags to it (see bench/quick.sh).
 declare -gA SERVER_CP=() SERVER_FLAGS=()
+# A command the next start_server runs the JVM under (e.g. perf stat ... --); SERVER_PID stays the JVM's.
+declare -ga SERVER_WRAPPER=()
+WRAPPER_PID=
 
 # Starts a server in the background: start_server NAME PORT LOGFILE [extra java flags...]
 # NAME is weft-echo, weft-echo-ms (multishot recv), jdk-echo, netty-epoll, netty-io_uring, weft-http,
@@ -53,9 +56,18 @@ start_server() {
             # shellcheck disable=SC2206  # the flags are meant to split on spaces
             cmd=(${SERVER_FLAGS[$name]:-} -cp "${SERVER_CP[$name]}" dev.weft.samples.EchoServer "$port") ;;
     esac
-    "$JAVA" --enable-native-access=ALL-UNNAMED "$@" "${cmd[@]}" >"$log" 2>&1 &
+    "${SERVER_WRAPPER[@]}" "$JAVA" --enable-native-access=ALL-UNNAMED "$@" "${cmd[@]}" >"$log" 2>&1 &
     SERVER_PID=$!
     local i
+    if [ ${#SERVER_WRAPPER[@]} -gt 0 ]; then
+        WRAPPER_PID=$SERVER_PID
+        SERVER_PID=
+        for i in $(seq 1 50); do
+            SERVER_PID=$(pgrep -P "$WRAPPER_PID" | head -1) && [ -n "$SERVER_PID" ] && break
+            sleep 0.1
+        done
+        [ -n "$SERVER_PID" ] || { echo "error: $name did not start under ${SERVER_WRAPPER[0]}" >&2; cat "$log" >&2; return 1; }
+    fi
     for i in $(seq 1 100); do
         if grep -q "listening on" "$log" 2>/dev/null; then
             return 0
@@ -77,6 +89,10 @@ stop_server() {
         kill "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
         SERVER_PID=
+    fi
+    if [ -n "${WRAPPER_PID:-}" ]; then
+        wait "$WRAPPER_PID" 2>/dev/null || true   # it ends with the JVM (and writes its output then)
+        WRAPPER_PID=
     fi
 }
 

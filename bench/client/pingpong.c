@@ -334,6 +334,8 @@ static void run_idle(const options *o) {
 }
 
 typedef struct {
+    uint64_t *per_second;      /* round trips completed in each second since the load started */
+    int seconds_tracked;
     uint64_t round_trips;      /* completed inside the measured window */
     uint64_t all_round_trips;  /* completed at any time, warm-up and drain included */
     histogram latency;
@@ -381,7 +383,6 @@ static void run_load(const options *o, conn *conns, outcome *out) {
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) die("epoll_wait: %s", strerror(errno));
         if (n == 0 && o->mode == MODE_ONCE) die("%d echoes still unanswered after 10 s", in_flight);
-        now = now_ns();
         for (int e = 0; e < n; e++) {
             conn *c = events[e].data.ptr;
             if ((events[e].events & EPOLLOUT) && c->busy) push(c, conns, o->size);
@@ -391,8 +392,11 @@ static void run_load(const options *o, conn *conns, outcome *out) {
                 continue;
             }
             if (!pull(c, conns, o->size)) continue;
+            now = now_ns();
             c->busy = 0;
             out->all_round_trips++;
+            int second = (int)((now - start) / 1000000000LL);
+            if (second < out->seconds_tracked) out->per_second[second]++;
             if (measuring) {
                 out->round_trips++;
                 histogram_add(&out->latency, (uint64_t)(now - c->started));
@@ -427,6 +431,10 @@ static void report(const options *o, const outcome *r) {
            r->round_trips ? 1e6 * r->client_cpu_s / r->round_trips : 0);
     if (server_pct >= 0)
         printf("server CPU: %.0f%% of one core, %.0f round trips per server CPU-second\n", server_pct, rt_per_cpu);
+    /* warm-up and drift show here: a window still climbing means the warm-up was too short */
+    printf("per second:");
+    for (int i = 0; i < r->seconds_tracked && i < o->warmup_s + o->duration_s; i++) printf(" %" PRIu64, r->per_second[i]);
+    printf(" (round trips in each second from the start; the window starts at %.1f s)\n", o->warmup_s);
     printf("verified: %" PRIu64 " round trips (%" PRIu64 " with warm-up and drain), every byte checked, "
            "%d connections intact\n", r->round_trips, r->all_round_trips, o->conns);
     printf("RESULT conns=%d size=%d rt_per_s=%.0f mb_per_s=%.2f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f "
@@ -452,6 +460,8 @@ int main(int argc, char **argv) {
 
     conn *conns = connect_all(&o);
     static outcome result = {.server_ticks = -1};
+    result.seconds_tracked = (int)(o.warmup_s + o.duration_s) + 2 + (int)(DRAIN_NS / 1000000000LL);
+    result.per_second = calloc((size_t)result.seconds_tracked, sizeof *result.per_second);
     run_load(&o, conns, &result);
     if (o.mode == MODE_ONCE) {
         printf("churned %d connections: connect, one %d-byte echo checked, close\n", o.conns, o.size);
