@@ -85,7 +85,7 @@ if [ "$IDLE_SECONDS" != 0 ]; then
     done
 fi
 
-echo "elapsed: $(( $(date +%s) - started )) s" | tee -a "$RAW/machine.txt"
+echo "elapsed: $(( $(date +%s) - started )) s; load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RAW/machine.txt"
 ab=()
 [[ "$servers" == *weft-B* ]] && ab=(--ab weft-A weft-B)
 python3 bench/report.py "$OUT" --raw "$RAW" --md "$OUT/quick.md" --title "weft quick check" --no-chart "${ab[@]}"

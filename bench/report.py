@@ -127,7 +127,10 @@ def echo_section(raw, ab):
     for path in glob.glob(os.path.join(raw, "echo-*.txt")):
         _, config, rest = os.path.basename(path)[:-4].split("-", 2)
         server, _round = rest.rsplit("-", 1)
-        echo.setdefault((config, server), []).append(result_line(read(path)))
+        result = result_line(read(path))
+        if result:
+            result["round"] = int(_round)
+        echo.setdefault((config, server), []).append(result)
     failed = sorted(os.path.basename(p) for p in glob.glob(os.path.join(raw, "echo-*.failed")))
     configs = sorted({c for c, _ in echo}, key=lambda c: tuple(int(x) for x in reversed(c.split("x"))))
     servers = ordered({s for _, s in echo})
@@ -138,14 +141,25 @@ def echo_section(raw, ab):
     def cell(config, server, metric):
         return med(values(config, server, metric))
 
+    def vs(config, server, metric, base=PEER):
+        """Ratio of the medians, and the range of the same ratio taken round by round: the two servers
+        of one round ran seconds apart, so a range that stays on one side of 1.0 is a real difference."""
+        mid = ratio(cell(config, server, metric), cell(config, base, metric))
+        peer = {r["round"]: r.get(metric) for r in echo.get((config, base), []) if r}
+        paired = [r.get(metric) / peer[r["round"]] for r in echo.get((config, server), [])
+                  if r and r.get(metric) and peer.get(r["round"])]
+        if server == base or len(paired) < 2:
+            return mid
+        return f"{mid} ({min(paired):.2f}–{max(paired):.2f})"
+
     lines = ["## Echo ping-pong, per load", "",
              "Client: bench/client/pingpong.c (one thread, epoll; every byte checked). rt/s = round trips per",
              "second; rt/CPU-s = round trips per second of server CPU (utime+stime of the server process over",
              "the measured window); p50/p99/p99.9 in µs. Medians over rounds; ± = spread of rt/s over rounds.",
-             "Ratios are against the JDK's virtual-thread sockets (jdk-echo) in the same run.", ""]
+             "Ratios are against the JDK's virtual-thread sockets (jdk-echo) in the same run: the ratio of the",
+             "medians, then in parentheses the lowest and highest ratio of one round's pair.", ""]
     extra = f" | {ab[1]} / {ab[0]} rt/s, rt/CPU-s, p99" if ab else ""
     for c in configs:
-        peer = {m: cell(c, PEER, m) for m in ("rt_per_s", "rt_per_server_cpu_s", "p99_us")}
         lines += [f"### {label(c)}", "",
                   "| server | rounds | rt/s (± spread) | rt/CPU-s | server CPU | p50 / p99 / p99.9 µs "
                   "| rt/s vs JDK | rt/CPU-s vs JDK | p99 vs JDK |",
@@ -153,18 +167,16 @@ def echo_section(raw, ab):
         for s in servers:
             if (c, s) not in echo:
                 continue
-            rt, eff, p99 = (cell(c, s, m) for m in ("rt_per_s", "rt_per_server_cpu_s", "p99_us"))
+            rt, eff = (cell(c, s, m) for m in ("rt_per_s", "rt_per_server_cpu_s"))
             lines.append(
                 f"| {s} | {len(values(c, s, 'rt_per_s'))} | {fmt(rt)} (±{pct(spread(values(c, s, 'rt_per_s')))}) "
                 f"| {fmt(eff)} | {fmt(cell(c, s, 'server_cpu_pct'))}% "
                 f"| {' / '.join(fmt(cell(c, s, k)) for k in ('p50_us', 'p99_us', 'p999_us'))} "
-                f"| {ratio(rt, peer['rt_per_s'])} | {ratio(eff, peer['rt_per_server_cpu_s'])} "
-                f"| {ratio(p99, peer['p99_us'])} |")
+                f"| {vs(c, s, 'rt_per_s')} | {vs(c, s, 'rt_per_server_cpu_s')} | {vs(c, s, 'p99_us')} |")
         if ab:
             a, b = ab
-            lines += ["", f"{b} / {a}: rt/s {ratio(cell(c, b, 'rt_per_s'), cell(c, a, 'rt_per_s'))}, "
-                          f"rt/CPU-s {ratio(cell(c, b, 'rt_per_server_cpu_s'), cell(c, a, 'rt_per_server_cpu_s'))}, "
-                          f"p99 {ratio(cell(c, b, 'p99_us'), cell(c, a, 'p99_us'))}"]
+            lines += ["", f"**{b} / {a}**: rt/s {vs(c, b, 'rt_per_s', a)}, "
+                          f"rt/CPU-s {vs(c, b, 'rt_per_server_cpu_s', a)}, p99 {vs(c, b, 'p99_us', a)}"]
         lines.append("")
 
     # the issue-8 view: every load in one table, ratios only

@@ -159,7 +159,7 @@ for server in $MEMORY_SERVERS; do
     stop_server
 done
 
-echo "elapsed: $(( $(date +%s) - started )) s" | tee -a "$RAW/machine.txt"
+echo "elapsed: $(( $(date +%s) - started )) s; load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RAW/machine.txt"
 python3 bench/report.py "$OUT"
 if command -v gnuplot >/dev/null && [ -f "$OUT/chart.gp" ]; then
     gnuplot "$OUT/chart.gp" && echo "chart: $OUT/chart.png"
