@@ -79,6 +79,36 @@ check "a corrupted byte"        fail "the echo differs"              corrupt -c 
 check "an extra byte"           fail "never sent to it\|echo differs" extra   -c 2 -s 64 -w 0.5 -d 1
 check "a server that closes"    fail "the server closed"             close   -c 2 -s 64 -w 0.5 -d 1
 check "a corrupted large echo"  fail "the echo differs"              corrupt -c 1 -s 65536 -w 0.5 -d 1
+# The numbers: percentiles in order, and the server CPU read from /proc/PID/stat of the given PID:
+# nothing for a sleeping process, something for a spinning one.
+numbers() {   # numbers SERVER_PID -> the RESULT line of a short run against a correct echo server
+    local port out
+    coproc SERVER { serve ok; }
+    local server=$SERVER_PID
+    read -r port <&"${SERVER[0]}"
+    out=$(timeout 30 "$PINGPONG" -c 10 -s 64 -w 0.2 -d 1 --server-pid "$1" "127.0.0.1:$port" 2>&1 | grep '^RESULT')
+    kill "$server" 2>/dev/null
+    wait "$server" 2>/dev/null
+    echo "$out"
+}
+sleep 30 & sleeper=$!
+python3 -c 'while True: pass' & spinner=$!
+for probe in "sleeping:$sleeper:cpu == 0" "spinning:$spinner:cpu > 0"; do
+    IFS=: read -r what pid condition <<<"$probe"
+    result=$(numbers "$pid")
+    if awk -v r="$result" "BEGIN {
+            n = split(r, kv, \" \"); for (i = 2; i <= n; i++) { split(kv[i], p, \"=\"); v[p[1]] = p[2] + 0 }
+            cpu = v[\"server_cpu_pct\"]
+            ok = (\"server_cpu_pct\" in v) && v[\"p50_us\"] > 0 && v[\"p50_us\"] <= v[\"p99_us\"] \\
+                 && v[\"p99_us\"] <= v[\"p999_us\"] && v[\"p999_us\"] <= v[\"max_us\"] && ($condition)
+            exit !ok }"; then
+        echo "PASS numbers, server CPU of a $what process"
+    else
+        echo "FAIL numbers, server CPU of a $what process: $result"; failures=$((failures + 1))
+    fi
+done
+kill "$sleeper" "$spinner"
+
 if ! refused=$("$PINGPONG" -c 1 -s 64 -w 0 -d 0.1 127.0.0.1:1 2>&1) && grep -q "Connection refused" <<<"$refused"; then
     echo "PASS no server"
 else
