@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Quick A/B check while iterating (about 2 minutes; 3 minutes with two weft builds): echo ping-pong at
-# 100 and 1,000 connections x 64 B, 3 interleaved rounds of 4 s, plus a short idle-CPU check.
+# Quick A/B check while iterating (about 2 minutes; 3 with two weft builds and the JDK): echo
+# ping-pong at 100 and 1,000 connections x 64 B, 3 interleaved rounds of 4 s, a short idle-CPU check.
 #
 #   bench/quick.sh                         this tree's weft vs the JDK
 #   bench/quick.sh B                       this tree's weft (weft-A) vs build B (weft-B) vs the JDK
@@ -9,7 +9,7 @@
 # A build is a classes directory (e.g. /work/main/target/classes) or a jar. The echo server run on it
 # is that build's own samples (DIR/../test-classes) when they exist, else this tree's. Knobs:
 #   A_FLAGS / B_FLAGS   extra JVM flags, e.g. B_FLAGS=-Dweft.uring.multishotRecv=true
-#   CONFIGS="100x64 1000x64" ROUNDS=3 WARMUP=2 DURATION=4 IDLE_SECONDS=5 (0 skips it) JDK=1 (0 skips
+#   CONFIGS="100x64 1000x64" ROUNDS=3 WARMUP=3 DURATION=4 IDLE_SECONDS=5 (0 skips it) JDK=1 (0 skips
 #   the JDK) PORT=9890. Writes bench/results/quick.md and bench/results/quick-raw/ (results.md stays).
 # To compare a build with itself plus a flag: bench/quick.sh /work/main/target/classes /work/main/target/classes
 # with B_FLAGS set.
@@ -20,7 +20,7 @@ source bench/measure.sh
 
 CONFIGS=${CONFIGS:-"100x64 1000x64"}
 ROUNDS=${ROUNDS:-3}
-WARMUP=${WARMUP:-2}
+WARMUP=${WARMUP:-3}   # a fresh JVM needs about 3 s of load before its JIT settles (see "per second" in raw/)
 DURATION=${DURATION:-4}
 IDLE_SECONDS=${IDLE_SECONDS:-5}
 JDK=${JDK:-1}

@@ -21,7 +21,7 @@ source bench/lib.sh
 source bench/measure.sh
 
 ROUNDS=${ROUNDS:-3}
-WARMUP=${WARMUP:-2}
+WARMUP=${WARMUP:-3}   # a fresh JVM needs about 3 s of load before its JIT settles (see "per second" in raw/)
 DURATION=${DURATION:-3}
 PORT=${PORT:-9500}
 SERVERS=${SERVERS:-"weft-echo weft-echo-ms jdk-echo netty-io_uring"}
