@@ -10,6 +10,7 @@ Every echo cell is the median over rounds; ratios are against the JDK's virtual-
 """
 import argparse
 import glob
+import math
 import os
 import re
 import statistics
@@ -55,6 +56,17 @@ def result_line(text):
     """The client's RESULT key=value line as floats, or {} if the run did not finish."""
     m = re.search(r"^RESULT (conns=.*)$", text, re.M)
     return {k: float(v) for k, v in (kv.split("=") for kv in m.group(1).split())} if m else {}
+
+
+def still_warming(text):
+    """True if the first whole second of the measured window did under 70% of the window's best
+    second: the server was still warming up (JIT) when measuring began, so WARMUP was too short."""
+    m = re.search(r"^per second: ([\d ]+) \(.*window starts at ([\d.]+) s\)", text, re.M)
+    if not m:
+        return False
+    seconds = [int(x) for x in m.group(1).split()]
+    window = seconds[math.ceil(float(m.group(2))):]
+    return len(window) >= 2 and window[0] < 0.7 * max(window)
 
 
 def label(config):
@@ -124,12 +136,16 @@ def syscall_summary(row):
 
 def echo_section(raw, ab):
     echo = {}  # (config, server) -> list of RESULT dicts, one per round
+    warming = []  # runs whose measured window began before the server had warmed up
     for path in glob.glob(os.path.join(raw, "echo-*.txt")):
         _, config, rest = os.path.basename(path)[:-4].split("-", 2)
         server, _round = rest.rsplit("-", 1)
-        result = result_line(read(path))
+        text = read(path)
+        result = result_line(text)
         if result:
             result["round"] = int(_round)
+            if still_warming(text):
+                warming.append(f"{config} {server} round {_round}")
         echo.setdefault((config, server), []).append(result)
     failed = sorted(os.path.basename(p) for p in glob.glob(os.path.join(raw, "echo-*.failed")))
     configs = sorted({c for c, _ in echo}, key=lambda c: tuple(int(x) for x in reversed(c.split("x"))))
@@ -206,6 +222,10 @@ def echo_section(raw, ab):
                      f"the spread is not a difference.")
     else:
         lines.append("One round per cell: no spread measured (run with ROUNDS ≥ 2 to state the noise).")
+    if warming:
+        lines += ["", f"Still warming up when measuring began (first measured second under 70% of the best; "
+                      f"try a longer WARMUP): {len(warming)} of {sum(len(v) for v in echo.values())} runs: "
+                      + ", ".join(sorted(warming)) + "."]
     if failed:
         lines += ["", "Failed runs (not in the medians): " + ", ".join(failed)]
     lines.append("")

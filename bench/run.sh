@@ -4,6 +4,8 @@
 #
 #   bench/run.sh                  full run (about 9 minutes on 2 cores)
 #   ROUNDS=1 DURATION=2 bench/run.sh                                a short check of the harness
+#   WARMUP=5 bench/run.sh         if results.md lists runs still warming up (Netty io_uring took ~5 s
+#                                 to reach its pace on the busy 2-core machine); adds ~1.5 minutes
 #   SERVERS="weft-echo jdk-echo" CONFIGS="100x64" bench/run.sh      a subset (CONFIGS= skips echo,
 #                                                                   IDLE_SERVERS= and SYSCALL_SERVERS= the others)
 #   HTTP=1 MEMORY=1 bench/run.sh                                    also HTTP (wrk, h2load) and memory
