@@ -96,11 +96,6 @@ stop_server() {
     fi
 }
 
-# Runs the load client: load_client ARGS... (prints its output)
-load_client() {
-    "$JAVA" -cp target/test-classes dev.weft.samples.LoadClient "$@"
-}
-
 # The C ping-pong client (bench/client/pingpong.c), compiled on first use and whenever it changes.
 PINGPONG=bench/target/pingpong
 build_pingpong() {
