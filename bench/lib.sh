@@ -28,9 +28,16 @@ build_if_needed() {
     mvn -q -DskipTests test-compile >&2
 }
 
+# Alternative weft builds for A/B runs: SERVER_CP[NAME]=CLASSPATH makes NAME an EchoServer run on
+# that classpath, SERVER_FLAGS[NAME] adds JVM flags to it (see bench/quick.sh).
+declare -gA SERVER_CP=() SERVER_FLAGS=()
+# A command the next start_server runs the JVM under (e.g. perf stat ... --); SERVER_PID stays the JVM's.
+declare -ga SERVER_WRAPPER=()
+WRAPPER_PID=
+
 # Starts a server in the background: start_server NAME PORT LOGFILE [extra java flags...]
-# NAME is weft-echo, weft-echo-ms (multishot recv), jdk-echo, netty-epoll, netty-io_uring, weft-http, jdk-http.
-# Sets SERVER_PID; waits until it prints that it is listening.
+# NAME is weft-echo, weft-echo-ms (multishot recv), jdk-echo, netty-epoll, netty-io_uring, weft-http,
+# jdk-http, or a name given a classpath in SERVER_CP. Sets SERVER_PID; waits until it is listening.
 start_server() {
     local name=$1 port=$2 log=$3
     shift 3
@@ -44,11 +51,23 @@ start_server() {
         jdk-http)       cmd=(-cp "$cp" dev.weft.samples.JdkHttpHelloServer "$port") ;;
         netty-epoll)    cmd=(-cp benchmarks/target/benchmarks.jar dev.weft.bench.NettyEchoServer "$port" epoll) ;;
         netty-io_uring) cmd=(-cp benchmarks/target/benchmarks.jar dev.weft.bench.NettyEchoServer "$port" io_uring) ;;
-        *) echo "unknown server $name" >&2; return 1 ;;
+        *)
+            if [ -z "${SERVER_CP[$name]:-}" ]; then echo "unknown server $name" >&2; return 1; fi
+            # shellcheck disable=SC2206  # the flags are meant to split on spaces
+            cmd=(${SERVER_FLAGS[$name]:-} -cp "${SERVER_CP[$name]}" dev.weft.samples.EchoServer "$port") ;;
     esac
-    "$JAVA" --enable-native-access=ALL-UNNAMED "$@" "${cmd[@]}" >"$log" 2>&1 &
+    "${SERVER_WRAPPER[@]}" "$JAVA" --enable-native-access=ALL-UNNAMED "$@" "${cmd[@]}" >"$log" 2>&1 &
     SERVER_PID=$!
     local i
+    if [ ${#SERVER_WRAPPER[@]} -gt 0 ]; then
+        WRAPPER_PID=$SERVER_PID
+        SERVER_PID=
+        for i in $(seq 1 50); do
+            SERVER_PID=$(pgrep -P "$WRAPPER_PID" | head -1) && [ -n "$SERVER_PID" ] && break
+            sleep 0.1
+        done
+        [ -n "$SERVER_PID" ] || { echo "error: $name did not start under ${SERVER_WRAPPER[0]}" >&2; cat "$log" >&2; return 1; }
+    fi
     for i in $(seq 1 100); do
         if grep -q "listening on" "$log" 2>/dev/null; then
             return 0
@@ -71,9 +90,38 @@ stop_server() {
         wait "$SERVER_PID" 2>/dev/null || true
         SERVER_PID=
     fi
+    if [ -n "${WRAPPER_PID:-}" ]; then
+        wait "$WRAPPER_PID" 2>/dev/null || true   # it ends with the JVM (and writes its output then)
+        WRAPPER_PID=
+    fi
 }
 
-# Runs the load client: load_client ARGS... (prints its output)
-load_client() {
-    "$JAVA" -cp target/test-classes dev.weft.samples.LoadClient "$@"
+# The C ping-pong client (bench/client/pingpong.c), compiled on first use and whenever it changes.
+PINGPONG=bench/target/pingpong
+build_pingpong() {
+    if [ ! -x "$PINGPONG" ] || [ bench/client/pingpong.c -nt "$PINGPONG" ]; then
+        command -v gcc >/dev/null || { echo "error: gcc is needed for the load client: apt-get install gcc" >&2; return 1; }
+        mkdir -p "$(dirname "$PINGPONG")"
+        gcc -O2 -Wall -o "$PINGPONG" bench/client/pingpong.c
+    fi
+}
+
+# Runs the C client: pingpong ARGS... (see the top of bench/client/pingpong.c)
+pingpong() {
+    "$PINGPONG" "$@"
+}
+
+# CPU time of a whole process so far, in clock ticks (utime + stime over all its threads).
+cpu_ticks() {
+    # the command name in field 2 may hold spaces: count fields after its closing parenthesis
+    sed -E 's/^.*\) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+# CPU a process uses while left alone: idle_cpu_pct PID SECONDS prints % of one core.
+idle_cpu_pct() {
+    local before after
+    before=$(cpu_ticks "$1")
+    sleep "$2"
+    after=$(cpu_ticks "$1")
+    awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v s="$2" 'BEGIN { printf "%.2f", 100 * t / hz / s }'
 }

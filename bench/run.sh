@@ -1,48 +1,75 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark: weft vs JDK virtual-thread sockets (+ Netty 4.2 epoll and io_uring for
-# echo), same clients, same run, interleaved rounds. Writes bench/results/{results.md,chart.png,raw/}.
+# Side-by-side benchmark: weft vs JDK virtual-thread sockets vs Netty 4.2 io_uring (and epoll), the
+# same C client for every server, interleaved rounds. Writes bench/results/{results.md,chart.png,raw/}.
 #
-#   bench/run.sh                  full run (about 8 minutes)
-#   ROUNDS=3 DURATION=5 bench/run.sh
-#   SERVERS="weft-echo jdk-echo" CONFIGS="100x64" bench/run.sh     a subset
+#   bench/run.sh                  full run (about 9 minutes on 2 cores)
+#   ROUNDS=1 DURATION=2 bench/run.sh                                a short check of the harness
+#   WARMUP=5 bench/run.sh         if results.md lists runs still warming up (Netty io_uring took ~5 s
+#                                 to reach its pace on the busy 2-core machine); adds ~1.5 minutes
+#   SERVERS="weft-echo jdk-echo" CONFIGS="100x64" bench/run.sh      a subset (CONFIGS= skips echo,
+#                                                                   IDLE_SERVERS= and SYSCALL_SERVERS= the others)
+#   HTTP=1 MEMORY=1 bench/run.sh                                    also HTTP (wrk, h2load) and memory
+#   OUT=/tmp/bench bench/run.sh                                     results elsewhere (default bench/results)
+#   bench/quick.sh                                                  2-minute weft vs JDK (or A/B) check
 #
 # Echo configs are CONNxBYTES; each cell is the median of ROUNDS runs, each run a fresh server
-# process, with the server order reversed every other round so drift cancels out.
+# process, with the server order reversed every other round so drift cancels out. The client is
+# bench/client/pingpong.c (epoll, one thread); it also reads the server's CPU ticks over exactly the
+# measured window. Then: idle CPU (listening, and after CHURN connections came and went) and
+# syscalls per round trip (perf stat and strace -c over a SYSCALL_LOAD run).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 source bench/lib.sh
+source bench/measure.sh
 
-ROUNDS=${ROUNDS:-2}
-WARMUP=${WARMUP:-2}
-DURATION=${DURATION:-4}
+ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-3}   # a fresh JVM needs about 3 s of load before its JIT settles (see "per second" in raw/)
+DURATION=${DURATION:-3}
 PORT=${PORT:-9500}
-SERVERS=${SERVERS:-"weft-echo jdk-echo netty-epoll netty-io_uring"}
-CONFIGS=${CONFIGS:-"1x64 100x64 1000x64 10000x64 10x65536"}
+SERVERS=${SERVERS:-"weft-echo weft-echo-ms jdk-echo netty-io_uring"}
+CONFIGS=${CONFIGS-"100x64 1000x64 10000x64 10x65536"}   # the loads of issue 8; add 1x64 if wanted
+IDLE_SERVERS=${IDLE_SERVERS-"weft-echo jdk-echo netty-io_uring"}
+IDLE_SECONDS=${IDLE_SECONDS:-10}
+CHURN=${CHURN:-1000}
+SYSCALL_SERVERS=${SYSCALL_SERVERS-$SERVERS}
+SYSCALL_LOAD=${SYSCALL_LOAD:-100x64}
+SYSCALL_SECONDS=${SYSCALL_SECONDS:-3}
+HTTP=${HTTP:-0}
 HTTP_SERVERS=${HTTP_SERVERS:-"weft-http jdk-http"}
 HTTP_CONNS=${HTTP_CONNS:-100}
-MEMORY_SERVERS=${MEMORY_SERVERS:-"weft-echo jdk-echo netty-epoll"}
+MEMORY=${MEMORY:-0}
+MEMORY_SERVERS=${MEMORY_SERVERS:-"weft-echo jdk-echo netty-io_uring"}
 IDLE_CONNS=${IDLE_CONNS:-10000}
-OUT=bench/results
+OUT=${OUT:-bench/results}
 RAW=$OUT/raw
+[ "$HTTP" = 1 ] || HTTP_SERVERS=
+[ "$MEMORY" = 1 ] || MEMORY_SERVERS=
 
 JAVA_HOME_25=$(find_jdk25)
 JAVA="$JAVA_HOME_25/bin/java"
 JCMD="$JAVA_HOME_25/bin/jcmd"
 build_if_needed
+build_pingpong
 
 # Netty peers come from the separate benchmarks/ build, which needs weft installed in ~/.m2.
-if [[ "$SERVERS $MEMORY_SERVERS" == *netty* ]] && [ ! -f benchmarks/target/benchmarks.jar ]; then
+if [[ "$SERVERS $IDLE_SERVERS $SYSCALL_SERVERS $MEMORY_SERVERS" == *netty* ]] && [ ! -f benchmarks/target/benchmarks.jar ]; then
     echo "building benchmarks/ (Netty + JMH) ..."
     # Maven itself runs on JDK 25 here: packaging a modular jar calls the running JDK's jar tool,
     # which must read Java 25 class files.
     if ! { JAVA_HOME="$JAVA_HOME_25" mvn -q install -DskipTests \
            && JAVA_HOME="$JAVA_HOME_25" mvn -q -f benchmarks/pom.xml package -DskipTests; } >&2; then
         echo "warning: benchmarks/ did not build; running without the Netty peers" >&2
-        SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | grep -v netty | xargs)
-        MEMORY_SERVERS=$(tr ' ' '\n' <<<"$MEMORY_SERVERS" | grep -v netty | xargs)
+        without_netty() { tr ' ' '\n' <<<"$1" | grep -v netty | xargs; }
+        SERVERS=$(without_netty "$SERVERS")
+        IDLE_SERVERS=$(without_netty "$IDLE_SERVERS")
+        SYSCALL_SERVERS=$(without_netty "$SYSCALL_SERVERS")
+        MEMORY_SERVERS=$(without_netty "$MEMORY_SERVERS")
     fi
 fi
-for tool in wrk h2load gnuplot; do
+# strace is needed for the per-syscall table; the others only for the parts that use them.
+tools="strace gnuplot"
+[ -n "$HTTP_SERVERS" ] && tools="$tools wrk h2load"
+for tool in $tools; do
     if ! command -v $tool >/dev/null; then
         pkg=$tool; [ $tool = h2load ] && pkg=nghttp2-client; [ $tool = gnuplot ] && pkg=gnuplot-nox
         if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -54,6 +81,9 @@ for tool in wrk h2load gnuplot; do
         fi
     fi
 done
+if [ -n "$SYSCALL_SERVERS" ] && ! perf_counts_syscalls; then
+    echo "note: perf cannot count syscalls here; only strace's counts are reported" >&2
+fi
 
 rm -rf "$RAW"
 mkdir -p "$RAW"
@@ -64,32 +94,21 @@ started=$(date +%s)
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)"
     echo "java: $("$JAVA" -version 2>&1 | head -1)"
     echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "command: ROUNDS=$ROUNDS WARMUP=$WARMUP DURATION=$DURATION bench/run.sh"
+    echo "command: ROUNDS=$ROUNDS WARMUP=$WARMUP DURATION=$DURATION bench/run.sh (client: bench/client/pingpong.c)"
 } > "$RAW/machine.txt"
 cat "$RAW/machine.txt"
 
-ordered() {   # ordered ROUND LIST...: the list, reversed on even rounds
-    local round=$1; shift
-    if (( round % 2 == 0 )); then printf '%s\n' "$@" | tac | xargs; else echo "$@"; fi
-}
-
 # ---- echo ping-pong ----
-for config in $CONFIGS; do
-    conns=${config%x*}; size=${config#*x}
-    for round in $(seq 1 "$ROUNDS"); do
-        for server in $(ordered "$round" $SERVERS); do
-            start_server "$server" "$PORT" "$RAW/server-$server.log"
-            out="$RAW/echo-$config-$server-$round.txt"
-            if load_client -c "$conns" -s "$size" -w "$WARMUP" -d "$DURATION" \
-                    --server-pid "$SERVER_PID" "localhost:$PORT" > "$out" 2>&1; then
-                printf '%-9s %-15s round %d: %s\n' "$config" "$server" "$round" \
-                    "$(grep '^throughput' "$out" | cut -d: -f2 | xargs)"
-            else
-                echo "FAILED: $config $server round $round (see $out):"; tail -3 "$out"
-            fi
-            stop_server
-        done
-    done
+echo_rounds "$CONFIGS" "$SERVERS" "$ROUNDS" "$WARMUP" "$DURATION"
+
+# ---- idle CPU ----
+for server in $IDLE_SERVERS; do
+    measure_idle "$server" "$IDLE_SECONDS" "$CHURN"
+done
+
+# ---- syscalls per round trip ----
+for server in $SYSCALL_SERVERS; do
+    measure_syscalls "$server" "${SYSCALL_LOAD%x*}" "${SYSCALL_LOAD#*x}" "$SYSCALL_SECONDS"
 done
 
 # ---- HTTP keep-alive hello ----
@@ -127,7 +146,7 @@ snapshot() {   # snapshot PID FILE: RSS, heap and native memory after a full GC
 for server in $MEMORY_SERVERS; do
     start_server "$server" "$PORT" "$RAW/server-$server.log" -XX:NativeMemoryTracking=summary
     snapshot "$SERVER_PID" "$RAW/memory-$server-before.txt"
-    load_client -c 0 --idle "$IDLE_CONNS" -s 64 -w 0 -d 60 "localhost:$PORT" > "$RAW/memory-$server-client.txt" 2>&1 &
+    pingpong --idle -c "$IDLE_CONNS" -d 60 "localhost:$PORT" > "$RAW/memory-$server-client.txt" 2>&1 &
     client=$!
     for i in $(seq 1 600); do
         grep -q '^READY' "$RAW/memory-$server-client.txt" && break
@@ -142,7 +161,7 @@ for server in $MEMORY_SERVERS; do
     stop_server
 done
 
-echo "elapsed: $(( $(date +%s) - started )) s" | tee -a "$RAW/machine.txt"
+echo "elapsed: $(( $(date +%s) - started )) s; load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RAW/machine.txt"
 python3 bench/report.py "$OUT"
 if command -v gnuplot >/dev/null && [ -f "$OUT/chart.gp" ]; then
     gnuplot "$OUT/chart.gp" && echo "chart: $OUT/chart.png"
