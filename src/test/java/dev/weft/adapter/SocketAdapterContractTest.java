@@ -271,9 +271,10 @@ class SocketAdapterContractTest extends AdapterTestBase {
 
     @Test
     void connectToAClosedPortIsRefusedAndClosesTheSocket() throws Exception {
-        ServerSocket server = weftServer();
-        int port = server.getLocalPort();
-        server.close();
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, loopback())) { // a JDK listener closes at once
+            port = probe.getLocalPort();
+        }
         Socket socket = track(sockets.createSocket());
         assertThatThrownBy(() -> socket.connect(new InetSocketAddress(loopback(), port)))
                 .isInstanceOf(java.net.ConnectException.class);

@@ -43,7 +43,8 @@ class TlsLayeringTest extends AdapterTestBase {
         keys.init(store, PASSWORD);
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(store);
-        // An explicitly seeded generator: self-seeding SecureRandom crashes the Windows JDK under Wine.
+        // An explicitly seeded generator and an Ed25519 key (deterministic signatures): a
+        // self-seeding SecureRandom crashes the Windows JDK under Wine (NetworkInterface).
         SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
         random.setSeed(System.nanoTime());
         tls = SSLContext.getInstance("TLS");
