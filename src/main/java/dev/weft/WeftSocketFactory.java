@@ -30,6 +30,15 @@ public final class WeftSocketFactory extends SocketFactory {
         this.runtime = Objects.requireNonNull(runtime, "runtime");
     }
 
+    /**
+     * The process-wide runtime behind the no-argument factories, opened on the first call (for
+     * example to read its {@link WeftRuntime#stats()}). Do not close it while those factories'
+     * sockets are in use.
+     */
+    public static WeftRuntime sharedRuntime() {
+        return SharedRuntime.get();
+    }
+
     private WeftRuntime runtime() {
         return runtime != null ? runtime : SharedRuntime.get();
     }
