@@ -18,10 +18,18 @@ final class SharedRuntime {
         static final WeftRuntime RUNTIME = open();
 
         private static WeftRuntime open() {
+            System.Logger log = System.getLogger(SharedRuntime.class.getName());
             try {
-                return WeftRuntime.open();
+                WeftRuntime runtime = WeftRuntime.open();
+                log.log(System.Logger.Level.DEBUG, "opened the shared weft runtime for socket factories: {0}", runtime);
+                return runtime;
             } catch (IOException e) {
+                // A driver that made the factory by class name may swallow the cause: say it here too.
+                log.log(System.Logger.Level.ERROR, "cannot open the shared weft runtime", e);
                 throw new UncheckedIOException("cannot open the shared weft runtime", e);
+            } catch (RuntimeException e) {
+                log.log(System.Logger.Level.ERROR, "cannot open the shared weft runtime", e);
+                throw e;
             }
         }
     }
