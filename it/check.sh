@@ -5,6 +5,7 @@
 # README's example and it/use-weft/src/main/java/Echo.java must be the same text.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source it/lib.sh
 unset JAVA_HOME
 
 java25=$(ls -d /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25* 2>/dev/null | head -1)
@@ -28,14 +29,7 @@ log=$(mktemp)
   --enable-native-access=dev.weft -cp it/use-weft/target/classes Echo 0 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$log"' EXIT
-port=
-for _ in $(seq 100); do
-  port=$(sed -n 's/^echo on port \([0-9]*\) over .*/\1/p' "$log")
-  [ -n "$port" ] && break
-  kill -0 $pid 2>/dev/null || { cat "$log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "example did not start:" >&2; cat "$log" >&2; exit 1; }
+port=$(await_port $pid "$log" 's/^echo on port \([0-9]*\) over .*/\1/p')
 exec 3<>"/dev/tcp/127.0.0.1/$port"
 printf 'hello weft\n' >&3
 IFS= read -r -t 10 reply <&3

@@ -4,6 +4,7 @@
 # Expects the classes built (run-tests runs it after mvn test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source it/lib.sh
 for tool in curl openssl; do
   command -v $tool >/dev/null || { apt-get update -qq && apt-get install -y -qq $tool >/dev/null; }
 done
@@ -12,14 +13,7 @@ log=$(mktemp)
 ./run-demo https 0 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -f "$log"' EXIT
-port=
-for _ in $(seq 300); do
-  port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$log")
-  [ -n "$port" ] && break
-  kill -0 $pid 2>/dev/null || { cat "$log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "HTTPS sample did not start:" >&2; cat "$log" >&2; exit 1; }
+port=$(await_port $pid "$log" 's/.*listening on port \([0-9]*\).*/\1/p')
 pem=target/https-sample/localhost.pem
 
 body=$(curl -sS --max-time 20 --cacert "$pem" "https://localhost:$port/")

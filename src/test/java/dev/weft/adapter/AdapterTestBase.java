@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.WeftRuntime;
 import dev.weft.WeftServerSocketFactory;
 import dev.weft.WeftSocketFactory;
+import dev.weft.contract.Background;
+import dev.weft.contract.Background.Task;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,10 +16,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
  * Nothing here names a backend: the same classes run on io_uring and on IOCP under Wine.
  */
 abstract class AdapterTestBase {
-    static final Duration PATIENCE = Duration.ofSeconds(30);
+    static final Duration PATIENCE = Background.PATIENCE;
 
     WeftRuntime weft;
     WeftSocketFactory sockets;
@@ -109,71 +108,19 @@ abstract class AdapterTestBase {
         return new InetSocketAddress(loopback(), server.getLocalPort());
     }
 
-    // ---- background work ----
-
-    record Task<T>(FutureTask<T> future, Thread thread) implements Future<T> {
-        @Override
-        public boolean cancel(boolean interrupt) {
-            return future.cancel(interrupt);
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return future.isCancelled();
-        }
-
-        @Override
-        public boolean isDone() {
-            return future.isDone();
-        }
-
-        @Override
-        public T get() throws InterruptedException, ExecutionException {
-            return future.get();
-        }
-
-        @Override
-        public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException,
-                java.util.concurrent.TimeoutException {
-            return future.get(timeout, unit);
-        }
-
-        /** Waits until the thread has parked (blocked in weft), so the test acts on a blocked call. */
-        void awaitBlocked() {
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING) {
-                if (future.isDone() || System.nanoTime() - deadline > 0) {
-                    throw new AssertionError("thread never blocked: " + thread + " done=" + future.isDone());
-                }
-                Thread.onSpinWait();
-            }
-        }
-    }
+    // ---- background work: the contract suite's helpers ----
 
     static <T> Task<T> background(String name, Callable<T> work) {
-        FutureTask<T> future = new FutureTask<>(work);
-        return new Task<>(future, Thread.ofVirtual().name(name).start(future));
+        return Background.start(name, work);
     }
 
     static <T> T await(Future<T> future) throws Exception {
-        try {
-            return future.get(PATIENCE.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        return Background.await(future);
     }
 
     /** The exception {@code future}'s task ended with; fails if it returned normally. */
     static Throwable failureOf(Future<?> future) throws Exception {
-        try {
-            Object result = future.get(PATIENCE.toNanos(), TimeUnit.NANOSECONDS);
-            throw new AssertionError("expected a failure, got " + result);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
+        return Background.failureOf(future);
     }
 
     static byte[] payload(int size, long seed) {

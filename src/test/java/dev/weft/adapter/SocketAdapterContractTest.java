@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.WeftServerSocket;
 import dev.weft.WeftSocket;
+import dev.weft.contract.Background.Task;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -150,7 +151,7 @@ class SocketAdapterContractTest extends AdapterTestBase {
     void closeFromAnotherThreadWakesABlockedRead() throws Exception {
         Pair pair = connectedPair();
         Task<Integer> reader = background("reader", () -> pair.client().getInputStream().read());
-        reader.awaitBlocked();
+        reader.awaitParked();
         pair.client().close();
         assertThat(failureOf(reader)).isInstanceOf(SocketException.class);
         assertThat(pair.accepted().getInputStream().read()).as("peer sees the close").isEqualTo(-1);
@@ -160,7 +161,7 @@ class SocketAdapterContractTest extends AdapterTestBase {
     void closeFromAnotherThreadWakesABlockedAccept() throws Exception {
         ServerSocket server = weftServer();
         Task<Socket> acceptor = background("acceptor", server::accept);
-        acceptor.awaitBlocked();
+        acceptor.awaitParked();
         server.close();
         assertThat(failureOf(acceptor)).isInstanceOf(SocketException.class);
         assertThat(server.isClosed()).isTrue();
@@ -178,7 +179,7 @@ class SocketAdapterContractTest extends AdapterTestBase {
                 return Thread.currentThread().isInterrupted();
             }
         });
-        reader.awaitBlocked();
+        reader.awaitParked();
         reader.thread().interrupt();
         assertThat(await(reader)).as("interrupt status kept").isTrue();
         assertThat(pair.client().isClosed()).isTrue();
@@ -196,7 +197,7 @@ class SocketAdapterContractTest extends AdapterTestBase {
                 return e.getMessage() + ", interrupted=" + Thread.currentThread().isInterrupted();
             }
         });
-        acceptor.awaitBlocked();
+        acceptor.awaitParked();
         acceptor.thread().interrupt();
         assertThat(await(acceptor)).isEqualTo("Closed by interrupt, interrupted=true");
         assertThat(server.isClosed()).isTrue();

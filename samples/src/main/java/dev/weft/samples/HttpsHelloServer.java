@@ -4,10 +4,8 @@ import dev.weft.WeftRuntime;
 import dev.weft.WeftServerSocketFactory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -18,7 +16,7 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * HTTPS "hello" server: TLS from the JDK layered over weft sockets, one virtual thread per
- * connection, the same HTTP handling as {@link HttpHelloServer}. Without a key store it makes a
+ * connection, the same HTTP handling as {@link JdkHttpHelloServer}. Without a key store it makes a
  * self-signed certificate for localhost and 127.0.0.1 at start (with the JDK's keytool) and
  * writes the certificate as PEM for clients to trust.
  *
@@ -59,36 +57,25 @@ public final class HttpsHelloServer {
         }
     }
 
+    /** TLS over the accepted weft socket, then the same HTTP as the JDK sample's. */
     private static void serve(SSLContext tls, Socket accepted) {
-        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(accepted, null, true)) {
+        SSLSocket socket;
+        try {
+            socket = (SSLSocket) tls.getSocketFactory().createSocket(accepted, null, true);
             socket.setUseClientMode(false);
-            socket.setTcpNoDelay(true);
-            InputStream input = socket.getInputStream();
-            OutputStream output = socket.getOutputStream();
-            ByteBuffer in = ByteBuffer.allocate(HelloHttp.BUFFER_SIZE);
-            ByteBuffer out = ByteBuffer.allocate(HelloHttp.BUFFER_SIZE);
-            int n;
-            while ((n = input.read(in.array(), in.position(), in.remaining())) >= 0) {
-                in.position(in.position() + n).flip();
-                int state;
-                while ((state = HelloHttp.serve(in, out)) == HelloHttp.OUTPUT_FULL) {
-                    flush(output, out);
-                }
-                flush(output, out);
-                if (state == HelloHttp.CLOSE) {
-                    return;
-                }
-                in.compact();
-            }
         } catch (IOException e) {
-            // handshake refused or the client went away
+            closeQuietly(accepted);
+            return;
         }
+        JdkHttpHelloServer.serve(socket); // a TLS handshake refused shows up there as an IOException
     }
 
-    private static void flush(OutputStream output, ByteBuffer out) throws IOException {
-        output.write(out.array(), 0, out.position());
-        output.flush();
-        out.clear();
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // already gone
+        }
     }
 
     private static SSLContext serverContext(Path keyStore, char[] password)
