@@ -73,8 +73,10 @@ stop_quietly() {
     as_postgres "$bin/pg_ctl" -D "$DIR/pg" -m immediate -w stop >/dev/null 2>&1 || true
   fi
   if [ -f "$DIR/redis.pid" ]; then
-    kill "$(cat "$DIR/redis.pid")" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$(cat "$DIR/redis.pid")" 2>/dev/null || break; sleep 0.1; done
+    local pid
+    pid=$(cat "$DIR/redis.pid")      # redis removes the file as it exits
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
   rm -rf "$DIR"
 }
