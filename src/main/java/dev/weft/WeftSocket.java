@@ -30,6 +30,10 @@ import java.util.Objects;
  *       {@link UnsupportedOperationException} ({@code setOption}) naming the option.</li>
  *   <li>A client socket is bound by {@code connect}: {@code bind} to a specific local address or
  *       port throws {@link java.net.SocketException}.</li>
+ *   <li>Unlike java.net, {@code close} from another thread does not cut short a {@code connect}
+ *       in progress: the connect ends as the kernel reports it (or at its timeout), then the
+ *       new connection is closed and {@code connect} throws {@code SocketException("Socket closed")}.
+ *       Interrupting the connecting virtual thread does cut it short.</li>
  * </ul>
  *
  * <p>TLS layers on top as on any Socket:
