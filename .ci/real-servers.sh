@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Real servers for the drop-in suite (dev.weft.realclients): a throwaway PostgreSQL cluster and a
-# redis-server, both under target/real-servers, installed with apt-get when missing.
+# redis-server, installed with apt-get when missing. Their logs and state live in
+# target/real-servers; the cluster's data directory is a fresh one under /tmp (PostgreSQL runs as
+# the "postgres" user, which may not be allowed into the checkout's directories).
 #
 #   .ci/real-servers.sh start     install if needed, start both, wait until they answer
 #   .ci/real-servers.sh stop      stop both, remove their data
 #
 # Ports: WEFT_PG_PORT (9810) and WEFT_REDIS_PORT (9811). PostgreSQL refuses to run as root, so
-# the cluster runs as the "postgres" user (made by the package) from a directory it owns.
+# as root the cluster runs as the "postgres" user (made by the package).
 # Any failure exits non-zero: the suite must fail, not skip, when a server cannot start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,16 +46,19 @@ start() {
   install_missing
   stop_quietly
   mkdir -p "$DIR"
-  local bin pgdata=$DIR/pg
+  local bin pgdata
   bin=$(pg_bin)
-  mkdir -p "$pgdata"
-  [ "$(id -u)" = 0 ] && chown postgres "$pgdata" && chmod o+x "$DIR"
+  pgdata=$(mktemp -d /tmp/weft-pg.XXXXXX)
+  echo "$pgdata" >"$DIR/pgdata"
+  if [ "$(id -u)" = 0 ]; then chown postgres "$pgdata"; fi
   as_postgres "$bin/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 --no-locale >"$DIR/initdb.log" 2>&1 \
     || { cat "$DIR/initdb.log" >&2; exit 1; }
+  # the server log goes to the data directory: the postgres user may not write to the checkout
   # 200 connections from the suite plus a margin; the socket directory is the cluster's own
   as_postgres "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 start \
     -o "-p $PG_PORT -k $pgdata -c listen_addresses=127.0.0.1 -c max_connections=260 -c fsync=off" \
     >/dev/null || { cat "$pgdata/server.log" >&2; exit 1; }
+  ln -sf "$pgdata/server.log" "$DIR/postgres.log"
   "$bin/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -t 30 >/dev/null
 
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
@@ -67,11 +72,13 @@ start() {
 }
 
 stop_quietly() {
-  local bin
+  local bin pgdata=
   bin=$(pg_bin) || true
-  if [ -n "$bin" ] && [ -f "$DIR/pg/postmaster.pid" ]; then
-    as_postgres "$bin/pg_ctl" -D "$DIR/pg" -m immediate -w stop >/dev/null 2>&1 || true
+  [ -f "$DIR/pgdata" ] && pgdata=$(cat "$DIR/pgdata")
+  if [ -n "$bin" ] && [ -n "$pgdata" ] && [ -f "$pgdata/postmaster.pid" ]; then
+    as_postgres "$bin/pg_ctl" -D "$pgdata" -m immediate -w stop >/dev/null 2>&1 || true
   fi
+  case "$pgdata" in /tmp/weft-pg.*) rm -rf "$pgdata" ;; esac
   if [ -f "$DIR/redis.pid" ]; then
     local pid
     pid=$(cat "$DIR/redis.pid")      # redis removes the file as it exits
