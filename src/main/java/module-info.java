@@ -7,4 +7,6 @@
  */
 module dev.weft {
     exports dev.weft;
+    // JFR events (dev.weft.jfr) for reads, writes, accepts and connects; jdk.jfr is in every JDK image
+    requires jdk.jfr;
 }

@@ -82,6 +82,7 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
         }
         readLock.lock();
         try {
+            var event = SocketEvents.beginRead();
             int n;
             if (dst.isDirect()) {
                 n = socket.read(MemorySegment.ofBuffer(dst), readTimeoutNanos);
@@ -92,6 +93,7 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
             if (n > 0) {
                 dst.position(dst.position() + n);
             }
+            SocketEvents.endRead(event, this, n);
             return n;
         } finally {
             readLock.unlock();
@@ -111,7 +113,10 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
         }
         readLock.lock();
         try {
-            return readThroughPool(bytes, offset, length);
+            var event = SocketEvents.beginRead();
+            int n = readThroughPool(bytes, offset, length);
+            SocketEvents.endRead(event, this, n);
+            return n;
         } finally {
             readLock.unlock();
         }
@@ -188,6 +193,7 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
         }
         writeLock.lock();
         try {
+            var event = SocketEvents.beginWrite();
             if (src.isDirect()) {
                 socket.writeFully(MemorySegment.ofBuffer(src));
                 Reference.reachabilityFence(src);
@@ -202,6 +208,7 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
                 writeThroughPool(copy, 0, length);
                 src.position(src.position() + length);
             }
+            SocketEvents.endWrite(event, this, length);
             return length;
         } finally {
             writeLock.unlock();
@@ -217,7 +224,9 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
         }
         writeLock.lock();
         try {
+            var event = SocketEvents.beginWrite();
             writeThroughPool(bytes, offset, length);
+            SocketEvents.endWrite(event, this, length);
         } finally {
             writeLock.unlock();
         }

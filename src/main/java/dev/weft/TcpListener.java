@@ -35,7 +35,7 @@ public final class TcpListener implements AutoCloseable {
 
     /** Waits for the next connection. */
     public TcpConnection accept() throws IOException {
-        return new TcpConnection(runtime, socket.accept(0));
+        return accept(0);
     }
 
     /**
@@ -45,7 +45,14 @@ public final class TcpListener implements AutoCloseable {
      * @throws java.net.SocketTimeoutException if none arrives in time; the listener stays open
      */
     public TcpConnection accept(Duration timeout) throws IOException {
-        return new TcpConnection(runtime, socket.accept(Timeouts.toNanos(timeout)));
+        return accept(Timeouts.toNanos(timeout));
+    }
+
+    private TcpConnection accept(long timeoutNanos) throws IOException {
+        var event = SocketEvents.beginAccept();
+        TcpConnection accepted = new TcpConnection(runtime, socket.accept(timeoutNanos));
+        SocketEvents.endAccept(event, this, accepted);
+        return accepted;
     }
 
     /** The bound address, with the actual port when bound to port 0. */

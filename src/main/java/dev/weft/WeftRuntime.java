@@ -101,7 +101,14 @@ public final class WeftRuntime implements AutoCloseable {
         long timeoutNanos = Timeouts.toNanos(timeout);
         ensureOpen();
         var socket = backend.openStream(address);
-        socket.connect(address, timeoutNanos);
+        var event = SocketEvents.beginConnect();
+        try {
+            socket.connect(address, timeoutNanos);
+        } catch (IOException e) {
+            SocketEvents.endConnect(event, address, e);
+            throw e;
+        }
+        SocketEvents.endConnect(event, address, null);
         return new TcpConnection(this, socket);
     }
 

@@ -10,16 +10,19 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Virtual threads for the other side of a test, and waits that fail instead of hanging. */
-final class Background {
+/**
+ * Virtual threads for the other side of a test, and waits that fail instead of hanging. Public
+ * for the java.net adapter tests (dev.weft.adapter), which use the same helpers.
+ */
+public final class Background {
     /** The longest any single background step may take before the test fails. */
-    static final Duration PATIENCE = Duration.ofSeconds(30);
+    public static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private Background() {
     }
 
     /** A started virtual thread running {@code task}, with its outcome as a future. */
-    static <T> Task<T> start(String name, Callable<T> task) {
+    public static <T> Task<T> start(String name, Callable<T> task) {
         FutureTask<T> future = new FutureTask<>(task);
         Thread thread = Thread.ofVirtual().name(name).start(future);
         return new Task<>(future, thread);
@@ -37,7 +40,7 @@ final class Background {
     }
 
     /** The task's result; its exception (unwrapped) is rethrown. */
-    static <T> T await(Future<T> future) throws Exception {
+    public static <T> T await(Future<T> future) throws Exception {
         return await(future, PATIENCE);
     }
 
@@ -55,7 +58,7 @@ final class Background {
     }
 
     /** The exception the task ended with; fails if it returned normally or took too long. */
-    static Throwable failureOf(Future<?> future) throws InterruptedException {
+    public static Throwable failureOf(Future<?> future) throws InterruptedException {
         try {
             Object result = future.get(PATIENCE.toNanos(), TimeUnit.NANOSECONDS);
             throw new AssertionError("expected the task to fail, but it returned " + result);
@@ -119,7 +122,7 @@ final class Background {
     }
 
     /** A running virtual thread and its future. */
-    record Task<T>(FutureTask<T> future, Thread thread) implements Future<T> {
+    public record Task<T>(FutureTask<T> future, Thread thread) implements Future<T> {
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             return future.cancel(mayInterruptIfRunning);
@@ -146,7 +149,7 @@ final class Background {
         }
 
         /** Waits until the thread is parked; see {@link Background#awaitParked}. */
-        Task<T> awaitParked() throws InterruptedException {
+        public Task<T> awaitParked() throws InterruptedException {
             Background.awaitParked(thread);
             return this;
         }

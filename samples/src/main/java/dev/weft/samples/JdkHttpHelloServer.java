@@ -28,7 +28,8 @@ public final class JdkHttpHelloServer {
         }
     }
 
-    private static void serve(Socket socket) {
+    /** Serves one connection until it closes; also {@link HttpsHelloServer}'s, over TLS. */
+    static void serve(Socket socket) {
         ByteBuffer in = ByteBuffer.allocate(HelloHttp.BUFFER_SIZE);
         ByteBuffer out = ByteBuffer.allocate(HelloHttp.BUFFER_SIZE);
         try (socket) {
