@@ -22,6 +22,12 @@ import java.net.SocketTimeoutException;
 public abstract class NativeSocket extends NativeHandle {
     private final PendingOp readOp;
     private final PendingOp writeOp;
+    /**
+     * The OS code of the first reset any operation saw, 0 before. Linux reports a reset to one
+     * operation only and lets the next recv return 0; java.net keeps reporting the reset, and
+     * an end of stream would be a lie, so every later read fails with it.
+     */
+    private volatile int resetCode;
 
     protected NativeSocket(LiveHandles live, PendingOp readOp, PendingOp writeOp) {
         super(live);
@@ -94,6 +100,10 @@ public abstract class NativeSocket extends NativeHandle {
                 close();
                 throw new SocketException("Closed by interrupt");
             }
+            int reset = resetCode;
+            if (kind == Kind.RECV && reset != 0) {
+                throw SocketError.CONNECTION_RESET.toException(reset, "recv on " + this);
+            }
             long deadline = timeoutNanos == 0 ? 0 : deadlineAfter(timeoutNanos);
             op.arm();
             switch (kind) {
@@ -135,6 +145,9 @@ public abstract class NativeSocket extends NativeHandle {
         }
         if (isClosed()) {
             throw closedException();
+        }
+        if (error == SocketError.CONNECTION_RESET && resetCode == 0) {
+            resetCode = code == 0 ? -1 : code;
         }
         switch (wake) {
             case TIMED_OUT -> throw new SocketTimeoutException(
