@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,7 +78,12 @@ public final class WeftRuntime implements AutoCloseable {
         InetSocketAddress address = Addresses.checkResolved(local, "local");
         ensureOpen();
         int effectiveBacklog = backlog < 1 ? DEFAULT_BACKLOG : backlog;
-        return new TcpListener(this, backend.listen(address, effectiveBacklog));
+        var listener = backend.listen(address, effectiveBacklog);
+        if (listener.isClosed()) {
+            listener.close(); // born while this runtime closed: finish its close
+            throw new SocketException("weft runtime is closed");
+        }
+        return new TcpListener(this, listener);
     }
 
     /** Connects to {@code remote}, waiting as long as the OS does. */

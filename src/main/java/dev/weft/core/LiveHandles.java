@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 public final class LiveHandles {
     private final Set<NativeHandle> handles = ConcurrentHashMap.newKeySet();
     private final Accounting accounting = new Accounting();
+    /** Set once by {@link #closeAll()}: every handle added from then on is born closed. */
+    private volatile boolean closing;
 
     /** The accounting of the runtime these handles belong to. */
     public Accounting accounting() {
@@ -32,7 +34,15 @@ public final class LiveHandles {
     }
 
     void add(NativeHandle handle) {
+        if (closing) {
+            handle.markClosedAtBirth();
+        }
         handles.add(handle);
+        // Checked again after the add: closeAll() sets the flag before it walks the set, so a
+        // handle added while it walks is either seen by the walk or sees the flag here.
+        if (closing) {
+            handle.markClosedAtBirth();
+        }
     }
 
     void remove(NativeHandle handle) {
@@ -45,11 +55,16 @@ public final class LiveHandles {
     }
 
     /**
-     * Closes every live handle (waking all of their waiters). Every handle is marked closed
-     * before any is released or cancelled, so a waiter whose peer is closed first still sees
-     * its own handle closed rather than an end of stream.
+     * Closes every live handle (waking all of their waiters), and every handle created from now
+     * on is born closed: a connection accepted or dialled while the runtime closes is never
+     * missed. Every handle is marked closed before any is released or cancelled, so a waiter
+     * whose peer is closed first still sees its own handle closed rather than an end of stream.
+     *
+     * <p>A handle born closed is finished by its creator: it cannot start an operation, and the
+     * paths that hand it over (accept, connect, listen) close it when they find it closed.
      */
     public void closeAll() {
+        closing = true;
         List<NativeHandle> marked = new ArrayList<>();
         for (NativeHandle handle : handles) {
             if (handle.markClosed()) {
@@ -57,7 +72,9 @@ public final class LiveHandles {
             }
         }
         for (NativeHandle handle : marked) {
-            handle.finishClose();
+            if (!handle.closeOwed()) {
+                handle.finishClose();
+            }
         }
     }
 

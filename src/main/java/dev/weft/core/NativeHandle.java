@@ -16,7 +16,12 @@ public abstract class NativeHandle {
     private static final long CLOSED = 1L << 62;
     /** Set by whoever releases, so a close and the last exit cannot both release. */
     private static final long RELEASING = 1L << 61;
-    private static final long COUNT = RELEASING - 1;
+    /**
+     * Closed at birth because its runtime was closing: the second half of the close is owed by
+     * whoever created the handle, once it is fully built, through {@link #close()}.
+     */
+    private static final long CLOSE_OWED = 1L << 60;
+    private static final long COUNT = CLOSE_OWED - 1;
 
     private final AtomicLong state = new AtomicLong();
     private final LiveHandles live;
@@ -62,9 +67,33 @@ public abstract class NativeHandle {
      * releases the OS handle once they have all completed. A second close does nothing.
      */
     public final void close() {
-        if (markClosed()) {
+        if (markClosed() || takeOwedClose()) {
             finishClose();
         }
+    }
+
+    /**
+     * Marks a handle born while its runtime closes: closed, with the rest of the close left to
+     * the creator's {@link #close()}, since the subclass is still being constructed.
+     */
+    final void markClosedAtBirth() {
+        state.getAndUpdate(s -> s | CLOSED | CLOSE_OWED);
+    }
+
+    /** True if the rest of this handle's close is left to its creator. */
+    final boolean closeOwed() {
+        return (state.get() & CLOSE_OWED) != 0;
+    }
+
+    private boolean takeOwedClose() {
+        long s;
+        do {
+            s = state.get();
+            if ((s & CLOSE_OWED) == 0) {
+                return false;
+            }
+        } while (!state.compareAndSet(s, s & ~CLOSE_OWED));
+        return true;
     }
 
     /**
