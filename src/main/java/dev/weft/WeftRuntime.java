@@ -79,9 +79,9 @@ public final class WeftRuntime implements AutoCloseable {
         ensureOpen();
         int effectiveBacklog = backlog < 1 ? DEFAULT_BACKLOG : backlog;
         var listener = backend.listen(address, effectiveBacklog);
+        listener.publish();
         if (listener.isClosed()) {
-            listener.close(); // born while this runtime closed: finish its close
-            throw new SocketException("weft runtime is closed");
+            throw new SocketException("weft runtime is closed"); // it closed while the listener was made
         }
         return new TcpListener(this, listener);
     }
@@ -107,6 +107,7 @@ public final class WeftRuntime implements AutoCloseable {
         long timeoutNanos = Timeouts.toNanos(timeout);
         ensureOpen();
         var socket = backend.openStream(address);
+        socket.publish(); // connect fails with "Socket closed" if this runtime closed meanwhile
         socket.connect(address, timeoutNanos);
         return new TcpConnection(this, socket);
     }

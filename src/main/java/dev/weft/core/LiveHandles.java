@@ -34,14 +34,11 @@ public final class LiveHandles {
     }
 
     void add(NativeHandle handle) {
-        if (closing) {
-            handle.markClosedAtBirth();
-        }
         handles.add(handle);
-        // Checked again after the add: closeAll() sets the flag before it walks the set, so a
-        // handle added while it walks is either seen by the walk or sees the flag here.
+        // closeAll() sets the flag before it walks the set, so a handle added while it walks is
+        // either seen by the walk or sees the flag here (both only mark it: it is not built yet).
         if (closing) {
-            handle.markClosedAtBirth();
+            handle.markClosedByRuntime();
         }
     }
 
@@ -60,21 +57,20 @@ public final class LiveHandles {
      * missed. Every handle is marked closed before any is released or cancelled, so a waiter
      * whose peer is closed first still sees its own handle closed rather than an end of stream.
      *
-     * <p>A handle born closed is finished by its creator: it cannot start an operation, and the
-     * paths that hand it over (accept, connect, listen) close it when they find it closed.
+     * <p>A handle not yet {@linkplain NativeHandle#publish published} may still be under
+     * construction: it is only marked here (it can start no operation), and the rest of its
+     * close runs when its creator publishes or closes it.
      */
     public void closeAll() {
         closing = true;
         List<NativeHandle> marked = new ArrayList<>();
         for (NativeHandle handle : handles) {
-            if (handle.markClosed()) {
+            if (handle.markClosedByRuntime()) {
                 marked.add(handle);
             }
         }
         for (NativeHandle handle : marked) {
-            if (!handle.closeOwed()) {
-                handle.finishClose();
-            }
+            handle.finishClose();
         }
     }
 

@@ -71,6 +71,7 @@ public abstract class NativeListener extends NativeHandle {
 
     /** Called by the backend (usually on a completion thread) for each accepted connection. */
     protected final void onAccepted(NativeSocket socket) {
+        socket.publish(); // built: a runtime close may now release it directly
         ready.offer(socket);
         if (isClosed()) {
             drainClosed();

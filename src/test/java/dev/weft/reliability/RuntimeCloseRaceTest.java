@@ -128,6 +128,52 @@ class RuntimeCloseRaceTest {
         }
     }
 
+    @Test
+    void runtimeCloseRacingReadsAndWritesThatHaveDataFailsThemWithSocketExceptions() throws Exception {
+        // Heap arrays go through pooled native buffers: a close that frees the pool under a
+        // read still copying its bytes out (or a write copying in) must surface as the socket
+        // being closed, never as an IllegalStateException from a closed arena.
+        for (int round = 0; round < ROUNDS; round++) {
+            WeftRuntime weft = leaks.newRuntime();
+            TcpListener listener = weft.listen(Streams.anyLoopbackPort());
+            Queue<Thread> threads = new ConcurrentLinkedQueue<>();
+            Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            CountDownLatch flowing = new CountDownLatch(4);
+            for (int pair = 0; pair < 2; pair++) {
+                TcpConnection client = weft.connect(listener.localAddress(), Duration.ofSeconds(10));
+                TcpConnection server = listener.accept(Duration.ofSeconds(10));
+                for (TcpConnection end : List.of(client, server)) {
+                    threads.add(Thread.ofVirtual().start(() -> failures.add(pump(end, true, flowing))));
+                    threads.add(Thread.ofVirtual().start(() -> failures.add(pump(end, false, flowing))));
+                }
+            }
+            assertThat(flowing.await(WAKE_SECONDS, TimeUnit.SECONDS)).as("round %d: data flows", round).isTrue();
+            weft.close();
+            assertAllFinished(threads, round);
+            for (Throwable failure : failures) {
+                assertThat(failure).as("round %d", round).isInstanceOf(java.net.SocketException.class);
+            }
+            assertStatsAtZero(weft, round);
+        }
+    }
+
+    /** Writes or reads (through the buffer pool) until the call fails; returns that failure. */
+    private static Throwable pump(TcpConnection conn, boolean writer, CountDownLatch flowing) {
+        byte[] buffer = new byte[8192];
+        try {
+            while (true) {
+                if (writer) {
+                    conn.write(buffer, 0, buffer.length);
+                } else if (conn.read(buffer, 0, buffer.length) < 0) {
+                    return new AssertionError("end of stream on " + conn + " before the runtime closed it");
+                }
+                flowing.countDown();
+            }
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
     /** Reads until the read fails; a thread blocked here forever is what this test catches. */
     private static void readUntilFailure(TcpConnection conn) {
         byte[] buffer = new byte[256];
@@ -174,6 +220,7 @@ class RuntimeCloseRaceTest {
         assertThat(stats.liveOperations()).as("round %d: %s", round, stats).isZero();
         assertThat(stats.openHandles()).as("round %d: %s", round, stats).isZero();
         assertThat(stats.buffersInUse()).as("round %d: %s", round, stats).isZero();
+        assertThat(stats.pooledBufferBytes()).as("round %d: pool freed by close: %s", round, stats).isZero();
     }
 
     private static void closeAll(Iterable<? extends AutoCloseable> resources) {
