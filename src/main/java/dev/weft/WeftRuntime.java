@@ -4,6 +4,7 @@ import dev.weft.core.Backend;
 import dev.weft.core.BackendConfig;
 import dev.weft.core.Backends;
 import dev.weft.core.BufferPool;
+import dev.weft.core.FailurePathClasses;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -218,6 +219,7 @@ public final class WeftRuntime implements AutoCloseable {
         }
 
         public WeftRuntime open() throws IOException {
+            FailurePathClasses.loadAll(); // before any descriptor can run out
             var config = new BackendConfig(completionThreads, queueDepth, acceptsPosted);
             return new WeftRuntime(Backends.open(backend, config));
         }

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A stream socket with blocking operations built from one kernel operation each.
@@ -111,17 +112,42 @@ public abstract class NativeSocket extends NativeHandle {
                 case SEND -> startSend(op, buffer);
                 case CONNECT -> startConnect(op, remote);
             }
-            // A close that ran before the submission finished found nothing to cancel: cancel
-            // here, after the submission, so the waiter below cannot sleep forever.
-            if (isClosed() && !op.isDone()) {
-                op.markCancelRequested();
-                cancel(op);
+            Wake wake;
+            try {
+                // A close that ran before the submission finished found nothing to cancel:
+                // cancel here, after the submission, so the waiter below cannot sleep forever.
+                if (isClosed() && !op.isDone()) {
+                    op.markCancelRequested();
+                    cancel(op);
+                }
+                wake = op.await(deadline, () -> cancel(op));
+            } catch (Throwable t) {
+                // The waiter is dying (an Error, say), but the kernel still owns the buffer: it
+                // must not go back to its pool before the op's one completion.
+                settleAfterFailure(op);
+                throw t;
             }
-            Wake wake = op.await(deadline, () -> cancel(op));
             return outcome(op, wake, kind);
         } finally {
             exit();
         }
+    }
+
+    /** Cancels {@code op} and waits for its completion using nothing that could fail again. */
+    private void settleAfterFailure(PendingOp op) {
+        if (op.isInFlight()) {
+            op.markCancelRequested();
+            try {
+                cancel(op);
+            } catch (Throwable ignored) {
+                // close() below cancels again
+            }
+            close();
+        }
+        while (!op.isDone()) {
+            LockSupport.parkNanos(op, 1_000_000); // interrupts cannot end this wait
+        }
+        op.consume();
     }
 
     private static long deadlineAfter(long timeoutNanos) {

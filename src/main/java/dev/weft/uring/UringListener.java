@@ -1,5 +1,6 @@
 package dev.weft.uring;
 
+import dev.weft.core.FaultInjection;
 import dev.weft.core.LiveHandles;
 import dev.weft.core.NativeListener;
 import dev.weft.core.SocketError;
@@ -92,15 +93,41 @@ final class UringListener extends NativeListener implements Completion {
     @Override
     public void onCqe(int res, int flags) {
         boolean fatal = false;
-        if (res >= 0) {
-            try {
-                onAccepted(adopt.apply(res));
-            } catch (RuntimeException e) {
-                onAcceptFailed(SocketError.NO_RESOURCES, ENOMEM); // adopt closed the descriptor
+        try {
+            if (res >= 0) {
+                accepted(res);
+            } else {
+                fatal = acceptFailed(-res);
             }
-        } else {
-            fatal = acceptFailed(-res);
+        } finally {
+            // Whatever the handling above threw (an Error included), the accept's own state is
+            // settled here, or the listener would never accept again.
+            afterCqe(flags, fatal);
         }
+    }
+
+    private void accepted(int fd) {
+        UringSocket socket;
+        try {
+            FaultInjection.inCompletionHandler(); // test-only, off by default
+            socket = adopt.apply(fd);
+        } catch (FaultInjection.InjectedFault e) {
+            SocketCalls.close(fd);
+            throw e;
+        } catch (RuntimeException e) {
+            // adopt closed the descriptor; one connection lost, the listener keeps going
+            onAcceptFailed(SocketError.NO_RESOURCES, ENOMEM);
+            return;
+        }
+        try {
+            onAccepted(socket);
+        } catch (RuntimeException | Error e) {
+            socket.close(); // never queued: nobody else would close it
+            throw e;
+        }
+    }
+
+    private void afterCqe(int flags, boolean fatal) {
         if ((flags & IORING_CQE_F_MORE) != 0) {
             if (queued() >= maxQueued && state.compareAndSet(ARMED, CANCELLING)) {
                 ring.cancel(userData);
