@@ -35,7 +35,7 @@ public final class FaultedEchoServer {
                 while (true) {
                     TcpConnection conn = listener.accept();
                     accepted.incrementAndGet();
-                    Thread.ofVirtual().start(() -> echo(conn));
+                    Thread.ofVirtual().start(() -> LowDescriptorEchoServer.echo(conn));
                 }
             } catch (IOException closed) {
                 // the listener closed at the end
@@ -81,19 +81,6 @@ public final class FaultedEchoServer {
                     + Debug.recentViolations());
         }
         System.out.println("OK");
-    }
-
-    /** Echoes until the connection fails, then closes it. */
-    private static void echo(TcpConnection conn) {
-        byte[] buffer = new byte[1024];
-        try (conn) {
-            int n;
-            while ((n = conn.read(buffer, 0, buffer.length)) > 0) {
-                conn.write(buffer, 0, n);
-            }
-        } catch (IOException injectedOrPeerGone) {
-            // an injected fault failed an op (or the client gave up): this connection ends
-        }
     }
 
     /** One client: sends a message, checks every echoed byte; false if the connection failed. */

@@ -35,15 +35,16 @@ public final class LowDescriptorEchoServer {
         }
     }
 
-    private static void echo(TcpConnection conn) {
+    /** Echoes until the connection fails or ends, then closes it. */
+    static void echo(TcpConnection conn) {
         byte[] buffer = new byte[512];
         try (conn) {
             int n;
             while ((n = conn.read(buffer, 0, buffer.length)) > 0) {
                 conn.write(buffer, 0, n);
             }
-        } catch (IOException peerGone) {
-            // the client went away
+        } catch (IOException failed) {
+            // the client went away, or an op failed (by an injected fault, in FaultedEchoServer)
         }
     }
 }
