@@ -3,10 +3,12 @@ package dev.weft;
 import dev.weft.core.Backend;
 import dev.weft.core.BackendConfig;
 import dev.weft.core.BufferPool;
+import dev.weft.core.FailurePathClasses;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -77,7 +79,12 @@ public final class WeftRuntime implements AutoCloseable {
         InetSocketAddress address = Addresses.checkResolved(local, "local");
         ensureOpen();
         int effectiveBacklog = backlog < 1 ? DEFAULT_BACKLOG : backlog;
-        return new TcpListener(this, backend.listen(address, effectiveBacklog));
+        var listener = backend.listen(address, effectiveBacklog);
+        listener.publish();
+        if (listener.isClosed()) {
+            throw new SocketException("weft runtime is closed"); // it closed while the listener was made
+        }
+        return new TcpListener(this, listener);
     }
 
     /** Connects to {@code remote}, waiting as long as the OS does. */
@@ -101,6 +108,7 @@ public final class WeftRuntime implements AutoCloseable {
         long timeoutNanos = Timeouts.toNanos(timeout);
         ensureOpen();
         var socket = backend.openStream(address);
+        socket.publish(); // connect fails with "Socket closed" if this runtime closed meanwhile
         var event = SocketEvents.beginConnect();
         try {
             socket.connect(address, timeoutNanos);
@@ -229,6 +237,7 @@ public final class WeftRuntime implements AutoCloseable {
         }
 
         public WeftRuntime open() throws IOException {
+            FailurePathClasses.loadAll(); // before any descriptor can run out
             var config = new BackendConfig(completionThreads, queueDepth, acceptsPosted);
             return new WeftRuntime(Backends.open(backend, config));
         }

@@ -2,6 +2,7 @@ package dev.weft.core;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.SocketException;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,7 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Native buffers that stay put while the kernel uses them, for callers whose data lives on the
  * Java heap (arrays, heap ByteBuffers). Buffers come in power-of-two sizes from
  * {@link #MIN_SIZE} to {@link #MAX_SIZE}; released buffers are kept for reuse, so the memory
- * held is the peak in use at once, and it is all freed by {@link #close()}.
+ * held is the peak in use at once, and it is all freed by {@link #close()} — at once, or, if
+ * some buffer is still lent out, when the last one comes back: a caller copying bytes out of a
+ * buffer while the runtime closes never finds its memory gone.
  *
  * <p>A buffer handed to the kernel must not be released before that operation's completion
  * has been consumed; {@link NativeSocket}'s blocking operations guarantee that for their callers.
@@ -28,8 +31,11 @@ public final class BufferPool implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private final ConcurrentLinkedQueue<MemorySegment>[] free = new ConcurrentLinkedQueue[CLASSES];
     private final AtomicLong allocatedBytes = new AtomicLong();
-    private final AtomicLong inUse = new AtomicLong();
-    private volatile boolean closed;
+    /** Buffers lent out, plus {@link #CLOSED} once closed and {@link #FREED} once the arena is gone. */
+    private final AtomicLong lent = new AtomicLong();
+    private static final long CLOSED = 1L << 62;
+    private static final long FREED = 1L << 61;
+    private static final long COUNT = FREED - 1;
     /** Debug mode only: addresses of the buffers now acquired. */
     private final java.util.Set<Long> out = Debug.ENABLED ? java.util.concurrent.ConcurrentHashMap.newKeySet() : null;
 
@@ -43,13 +49,17 @@ public final class BufferPool implements AutoCloseable {
      * A native buffer of at least {@code minBytes} (at most {@link #MAX_SIZE}); its size is a
      * power of two.
      */
-    public MemorySegment acquire(int minBytes) {
+    public MemorySegment acquire(int minBytes) throws SocketException {
         if (minBytes < 0 || minBytes > MAX_SIZE) {
             throw new IllegalArgumentException("buffer size out of range: " + minBytes);
         }
-        if (closed) {
-            throw new IllegalStateException("buffer pool closed");
-        }
+        long s;
+        do {
+            s = lent.get();
+            if ((s & CLOSED) != 0) {
+                throw new SocketException("Socket closed"); // the runtime closed every socket
+            }
+        } while (!lent.compareAndSet(s, s + 1)); // while lent, the arena cannot be freed
         int sizeClass = sizeClass(minBytes);
         MemorySegment segment = free[sizeClass].poll();
         if (segment == null) {
@@ -57,7 +67,6 @@ public final class BufferPool implements AutoCloseable {
             segment = arena.allocate(size, 64);
             allocatedBytes.addAndGet(size);
         }
-        inUse.incrementAndGet();
         if (out != null) {
             out.add(segment.address());
         }
@@ -71,13 +80,13 @@ public final class BufferPool implements AutoCloseable {
             if (!out.remove(segment.address())) {
                 throw Debug.violation("release of a pooled buffer that is not acquired: " + segment);
             }
-            if (!closed) {
-                Debug.poison(segment);
-            }
+            Debug.poison(segment); // still lent, so the arena is alive
         }
-        inUse.decrementAndGet();
-        if (!closed) {
+        if ((lent.get() & CLOSED) == 0) {
             free[sizeClass((int) segment.byteSize())].offer(segment);
+        }
+        if (lent.decrementAndGet() == CLOSED) {
+            freeArena(); // the last buffer lent out when the pool closed came back
         }
     }
 
@@ -96,18 +105,25 @@ public final class BufferPool implements AutoCloseable {
 
     /** Buffers acquired and not yet released. */
     public long buffersInUse() {
-        return inUse.get();
+        return lent.get() & COUNT;
     }
 
     /**
-     * Frees all native memory. Call only when no buffer can still be in a kernel operation,
-     * i.e. after the backend has closed.
+     * Frees all native memory, now or when the last buffer lent out is released; from now on
+     * {@link #acquire} fails. Call only when no buffer can still be in a kernel operation, i.e.
+     * after the backend has closed: a buffer still lent is then only being copied by its caller.
      */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
+        if ((lent.getAndUpdate(s -> s | CLOSED) & CLOSED) == 0 && lent.get() == CLOSED) {
+            freeArena();
+        }
+    }
+
+    private void freeArena() {
+        if (lent.compareAndSet(CLOSED, CLOSED | FREED)) {
             arena.close();
+            allocatedBytes.set(0);
         }
     }
 }

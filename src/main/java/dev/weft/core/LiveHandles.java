@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 public final class LiveHandles {
     private final Set<NativeHandle> handles = ConcurrentHashMap.newKeySet();
     private final Accounting accounting = new Accounting();
+    /** Set once by {@link #closeAll()}: every handle added from then on is born closed. */
+    private volatile boolean closing;
 
     /** The accounting of the runtime these handles belong to. */
     public Accounting accounting() {
@@ -33,6 +35,11 @@ public final class LiveHandles {
 
     void add(NativeHandle handle) {
         handles.add(handle);
+        // closeAll() sets the flag before it walks the set, so a handle added while it walks is
+        // either seen by the walk or sees the flag here (both only mark it: it is not built yet).
+        if (closing) {
+            handle.markClosedByRuntime();
+        }
     }
 
     void remove(NativeHandle handle) {
@@ -45,14 +52,20 @@ public final class LiveHandles {
     }
 
     /**
-     * Closes every live handle (waking all of their waiters). Every handle is marked closed
-     * before any is released or cancelled, so a waiter whose peer is closed first still sees
-     * its own handle closed rather than an end of stream.
+     * Closes every live handle (waking all of their waiters), and every handle created from now
+     * on is born closed: a connection accepted or dialled while the runtime closes is never
+     * missed. Every handle is marked closed before any is released or cancelled, so a waiter
+     * whose peer is closed first still sees its own handle closed rather than an end of stream.
+     *
+     * <p>A handle not yet {@linkplain NativeHandle#publish published} may still be under
+     * construction: it is only marked here (it can start no operation), and the rest of its
+     * close runs when its creator publishes or closes it.
      */
     public void closeAll() {
+        closing = true;
         List<NativeHandle> marked = new ArrayList<>();
         for (NativeHandle handle : handles) {
-            if (handle.markClosed()) {
+            if (handle.markClosedByRuntime()) {
                 marked.add(handle);
             }
         }

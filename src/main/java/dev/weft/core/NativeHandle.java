@@ -16,9 +16,17 @@ public abstract class NativeHandle {
     private static final long CLOSED = 1L << 62;
     /** Set by whoever releases, so a close and the last exit cannot both release. */
     private static final long RELEASING = 1L << 61;
-    private static final long COUNT = RELEASING - 1;
+    /**
+     * Closed by its runtime before it was {@linkplain #publish published}: the second half of
+     * the close (cancel or release) is owed, and runs when the handle is published or closed by
+     * its creator, once the subclass is surely constructed.
+     */
+    private static final long CLOSE_OWED = 1L << 60;
+    /** Set from birth until the handle is published or first entered: it may still be under construction. */
+    private static final long UNPUBLISHED = 1L << 59;
+    private static final long COUNT = UNPUBLISHED - 1;
 
-    private final AtomicLong state = new AtomicLong();
+    private final AtomicLong state = new AtomicLong(UNPUBLISHED);
     private final LiveHandles live;
 
     protected NativeHandle(LiveHandles live) {
@@ -38,7 +46,7 @@ public abstract class NativeHandle {
             if ((s & CLOSED) != 0) {
                 throw closedException();
             }
-        } while (!state.compareAndSet(s, s + 1));
+        } while (!state.compareAndSet(s, (s + 1) & ~UNPUBLISHED)); // an entered handle is built
     }
 
     /** Counts one operation done; the last one out after a close releases the handle. */
@@ -62,21 +70,58 @@ public abstract class NativeHandle {
      * releases the OS handle once they have all completed. A second close does nothing.
      */
     public final void close() {
-        if (markClosed()) {
+        if (markClosed() || takeOwedClose()) {
             finishClose();
         }
     }
 
     /**
+     * Called when the handle is fully built and handed on (to a listener's queue, to the user):
+     * from now on the runtime's close may cancel or release it directly. Finishes a close the
+     * runtime owed this handle while it might still have been under construction.
+     */
+    public final void publish() {
+        state.getAndUpdate(s -> s & ~UNPUBLISHED);
+        // An owed close can only be taken after the bit is gone: finishClose() needs it clear.
+        if (takeOwedClose()) {
+            finishClose();
+        }
+    }
+
+    /**
+     * The runtime's close of this handle: marks it closed and tells whether the caller must now
+     * run {@link #finishClose()}. Closing a whole runtime marks every handle before it releases
+     * any, so that no waiter mistakes the FIN of a peer closed a moment earlier for the end of
+     * its own stream. A handle that may still be under construction (not yet
+     * published, or born while the runtime closes) is only marked; its close is owed.
+     *
+     * @return true if the caller finishes the close
+     */
+    final boolean markClosedByRuntime() {
+        long before = state.getAndUpdate(s -> (s & CLOSED) != 0 ? s
+                : (s & UNPUBLISHED) != 0 ? s | CLOSED | CLOSE_OWED : s | CLOSED);
+        return (before & (CLOSED | UNPUBLISHED)) == 0;
+    }
+
+    private boolean takeOwedClose() {
+        long s;
+        do {
+            s = state.get();
+            if ((s & CLOSE_OWED) == 0) {
+                return false;
+            }
+        } while (!state.compareAndSet(s, s & ~CLOSE_OWED));
+        return true;
+    }
+
+    /**
      * First half of {@link #close()}: from now on no operation starts and every waiter that
-     * wakes sees the handle closed. Closing a whole runtime marks every handle before it
-     * releases any, so that no waiter mistakes the FIN of a peer closed a moment earlier for
-     * the end of its own stream.
+     * wakes sees the handle closed. Its caller holds the handle, so the handle is built.
      *
      * @return true for the call that closed the handle
      */
-    final boolean markClosed() {
-        return (state.getAndUpdate(s -> s | CLOSED) & CLOSED) == 0;
+    private boolean markClosed() {
+        return (state.getAndUpdate(s -> (s | CLOSED) & ~UNPUBLISHED) & CLOSED) == 0;
     }
 
     /** Second half of {@link #close()}: cancel what is in flight, or release at once. */

@@ -59,11 +59,19 @@ public abstract class NativeListener extends NativeHandle {
             throw f.error().toException(f.code(), "accept on " + this);
         }
         acceptTaken();
-        return (NativeSocket) item;
+        NativeSocket socket = (NativeSocket) item;
+        if (socket.isClosed() || isClosed()) {
+            // Closed with the runtime (or born while it closed) after it was queued: never hand
+            // a caller a connection that can only fail, and finish its close here.
+            socket.close();
+            throw closedException();
+        }
+        return socket;
     }
 
     /** Called by the backend (usually on a completion thread) for each accepted connection. */
     protected final void onAccepted(NativeSocket socket) {
+        socket.publish(); // built: a runtime close may now release it directly
         ready.offer(socket);
         if (isClosed()) {
             drainClosed();

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A stream socket with blocking operations built from one kernel operation each.
@@ -22,6 +23,12 @@ import java.net.SocketTimeoutException;
 public abstract class NativeSocket extends NativeHandle {
     private final PendingOp readOp;
     private final PendingOp writeOp;
+    /**
+     * The OS code of the first reset any operation saw, 0 before. Linux reports a reset to one
+     * operation only and lets the next recv return 0; java.net keeps reporting the reset, and
+     * an end of stream would be a lie, so every later read fails with it.
+     */
+    private volatile int resetCode;
 
     protected NativeSocket(LiveHandles live, PendingOp readOp, PendingOp writeOp) {
         super(live);
@@ -112,6 +119,10 @@ public abstract class NativeSocket extends NativeHandle {
                 close();
                 throw new SocketException("Closed by interrupt");
             }
+            int reset = resetCode;
+            if (kind == Kind.RECV && reset != 0) {
+                throw SocketError.CONNECTION_RESET.toException(reset, "recv on " + this);
+            }
             long deadline = timeoutNanos == 0 ? 0 : deadlineAfter(timeoutNanos);
             op.arm();
             switch (kind) {
@@ -119,17 +130,42 @@ public abstract class NativeSocket extends NativeHandle {
                 case SEND -> startSend(op, buffer);
                 case CONNECT -> startConnect(op, remote);
             }
-            // A close that ran before the submission finished found nothing to cancel: cancel
-            // here, after the submission, so the waiter below cannot sleep forever.
-            if (isClosed() && !op.isDone()) {
-                op.markCancelRequested();
-                cancel(op);
+            Wake wake;
+            try {
+                // A close that ran before the submission finished found nothing to cancel:
+                // cancel here, after the submission, so the waiter below cannot sleep forever.
+                if (isClosed() && !op.isDone()) {
+                    op.markCancelRequested();
+                    cancel(op);
+                }
+                wake = op.await(deadline, () -> cancel(op));
+            } catch (Throwable t) {
+                // The waiter is dying (an Error, say), but the kernel still owns the buffer: it
+                // must not go back to its pool before the op's one completion.
+                settleAfterFailure(op);
+                throw t;
             }
-            Wake wake = op.await(deadline, () -> cancel(op));
             return outcome(op, wake, kind);
         } finally {
             exit();
         }
+    }
+
+    /** Cancels {@code op} and waits for its completion using nothing that could fail again. */
+    private void settleAfterFailure(PendingOp op) {
+        if (op.isInFlight()) {
+            op.markCancelRequested();
+            try {
+                cancel(op);
+            } catch (Throwable ignored) {
+                // close() below cancels again
+            }
+            close();
+        }
+        while (!op.isDone()) {
+            LockSupport.parkNanos(op, 1_000_000); // interrupts cannot end this wait
+        }
+        op.consume();
     }
 
     private static long deadlineAfter(long timeoutNanos) {
@@ -153,6 +189,9 @@ public abstract class NativeSocket extends NativeHandle {
         }
         if (isClosed()) {
             throw closedException();
+        }
+        if (error == SocketError.CONNECTION_RESET && resetCode == 0) {
+            resetCode = code == 0 ? -1 : code;
         }
         switch (wake) {
             case TIMED_OUT -> throw new SocketTimeoutException(

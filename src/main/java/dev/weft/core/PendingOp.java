@@ -7,7 +7,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One kernel operation in flight and the thread that waits for it.
  *
- * <p>Lifecycle: {@code IDLE -arm-> ARMED -complete/fail-> DONE -consume-> IDLE}. The thread that
+ * <p>Lifecycle: {@code IDLE -arm-> ARMED -complete/fail-> (COMPLETING) -> DONE -consume-> IDLE}. The thread that
  * arms an op is its waiter; a completion thread (or the submitting thread itself, when the kernel
  * finishes the operation at once) moves it to DONE exactly once and unparks the waiter. An op can
  * be armed again only after its waiter consumed the previous result, so the native context a
@@ -30,6 +30,8 @@ public class PendingOp {
     private static final int DONE = 2;
     /** Debug mode only: the handle was released; the op must never be used again. */
     private static final int FREED = 3;
+    /** One completion won the op and is writing its result; DONE follows at once. */
+    private static final int COMPLETING = 4;
 
     private static final VarHandle STATE;
 
@@ -91,17 +93,16 @@ public class PendingOp {
     }
 
     private void finish(long result, SocketError failure, int code) {
-        // A second completion for one submission means a kernel context was shared or reused
-        // too early: report it loudly, before touching the fields a waiter may still read.
-        if ((int) STATE.getAcquire(this) != ARMED) {
+        // Claim the op before writing its result: a second completion for one submission (a
+        // kernel context shared or reused too early) then loses the claim and is reported
+        // loudly, and it can never overwrite the result the winner is about to publish.
+        if (!STATE.compareAndSet(this, ARMED, COMPLETING)) {
             throw notInFlight(result, failure);
         }
         this.value = result;
         this.error = failure;
         this.nativeCode = code;
-        if (!STATE.compareAndSet(this, ARMED, DONE)) {
-            throw notInFlight(result, failure);
-        }
+        STATE.setRelease(this, DONE);
         LockSupport.unpark(waiter);
     }
 
@@ -135,6 +136,7 @@ public class PendingOp {
             case ARMED -> "ARMED";
             case DONE -> "DONE";
             case FREED -> "FREED";
+            case COMPLETING -> "COMPLETING";
             default -> String.valueOf(state);
         };
     }

@@ -1,6 +1,9 @@
 package dev.weft.uring;
 
 import dev.weft.core.Debug;
+import dev.weft.core.FaultInjection;
+import dev.weft.core.PendingOp;
+import dev.weft.core.SocketError;
 
 /**
  * Hands each CQE of one ring to the {@link Completion} its user_data names. Runs on whichever
@@ -33,11 +36,31 @@ final class CompletionRouter implements CompletionQueue.Handler {
             return;
         }
         try {
+            if (completion instanceof PendingOp) {
+                FaultInjection.inCompletionHandler(); // test-only, off by default
+            }
             completion.onCqe(res, flags);
         } catch (RuntimeException | Error e) {
             // One broken completion must not stop the reaping every other socket depends on.
             System.err.println("weft: completion handler failed on " + ringName + ": " + e);
-            e.printStackTrace();
+            if (!(e instanceof FaultInjection.InjectedFault)) {
+                e.printStackTrace();
+            }
+            failIfStillWaiting(completion, res);
+        }
+    }
+
+    /**
+     * The kernel is done with the op (this was its CQE), but its handler died before reporting
+     * it: report a failure instead, so the waiter wakes and the op's accounting is settled.
+     */
+    private static void failIfStillWaiting(Completion completion, int res) {
+        if (completion instanceof PendingOp op && op.isInFlight()) {
+            try {
+                op.fail(SocketError.OTHER, res < 0 ? -res : 0);
+            } catch (IllegalStateException completedMeanwhile) {
+                // the handler had reported it after all
+            }
         }
     }
 }

@@ -1,12 +1,15 @@
 package dev.weft.uring;
 
+import dev.weft.core.FaultInjection;
 import dev.weft.core.LiveHandles;
 import dev.weft.core.NativeListener;
 import dev.weft.core.SocketError;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
 import static dev.weft.bindings.linux.Errno.*;
@@ -26,6 +29,10 @@ import static dev.weft.bindings.linux.Socket.SOCK_CLOEXEC;
  * one ({@link #acceptTaken}) re-arms it. Both sides decide against the same threshold after
  * publishing their state, so the accept cannot stay disarmed while the queue is short.
  *
+ * <p>Out of descriptors (EMFILE, ENFILE) or memory, the accept pauses briefly, a little longer
+ * each time, and tries again; a caller of {@code accept} hears each failed attempt, so it can
+ * log it, and the listener keeps serving once descriptors are free again.
+ *
  * <p>The armed accept counts as one operation in flight on the handle: the descriptor is
  * closed only after its final CQE.
  */
@@ -33,6 +40,13 @@ final class UringListener extends NativeListener implements Completion {
     private static final int IDLE = 0;
     private static final int ARMED = 1;
     private static final int CANCELLING = 2;
+    /** Out of descriptors or memory: waiting a little before accepting again, not spinning. */
+    private static final int BACKING_OFF = 3;
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    /** What a CQE means for the posted accept once it has ended. */
+    private enum Next { REARM, BACK_OFF, STOP }
 
     private final Ring ring;
     private final int fd;
@@ -43,6 +57,8 @@ final class UringListener extends NativeListener implements Completion {
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private volatile long userData;
     private volatile int rearms;
+    /** The next back-off after running out of descriptors; reset by a successful accept. */
+    private volatile long backoffNanos = MIN_BACKOFF_NANOS;
 
     /**
      * @param adopt wraps an accepted descriptor in a socket (assigning it a ring)
@@ -90,16 +106,43 @@ final class UringListener extends NativeListener implements Completion {
 
     @Override
     public void onCqe(int res, int flags) {
-        boolean fatal = false;
-        if (res >= 0) {
-            try {
-                onAccepted(adopt.apply(res));
-            } catch (RuntimeException e) {
-                onAcceptFailed(SocketError.NO_RESOURCES, ENOMEM); // adopt closed the descriptor
+        Next next = Next.REARM;
+        try {
+            if (res >= 0) {
+                backoffNanos = MIN_BACKOFF_NANOS;
+                accepted(res);
+            } else {
+                next = acceptFailed(-res);
             }
-        } else {
-            fatal = acceptFailed(-res);
+        } finally {
+            // Whatever the handling above threw (an Error included), the accept's own state is
+            // settled here, or the listener would never accept again.
+            afterCqe(flags, next);
         }
+    }
+
+    private void accepted(int fd) {
+        UringSocket socket;
+        try {
+            FaultInjection.inCompletionHandler(); // test-only, off by default
+            socket = adopt.apply(fd);
+        } catch (FaultInjection.InjectedFault e) {
+            SocketCalls.close(fd);
+            throw e;
+        } catch (RuntimeException e) {
+            // adopt closed the descriptor; one connection lost, the listener keeps going
+            onAcceptFailed(SocketError.NO_RESOURCES, ENOMEM);
+            return;
+        }
+        try {
+            onAccepted(socket);
+        } catch (RuntimeException | Error e) {
+            socket.close(); // never queued: nobody else would close it
+            throw e;
+        }
+    }
+
+    private void afterCqe(int flags, Next next) {
         if ((flags & IORING_CQE_F_MORE) != 0) {
             if (queued() >= maxQueued && state.compareAndSet(ARMED, CANCELLING)) {
                 ring.cancel(userData);
@@ -108,32 +151,58 @@ final class UringListener extends NativeListener implements Completion {
         }
         // The accept is gone: publish that, then re-arm unless the queue is full (a caller
         // taking a connection re-arms then) or the error would only repeat.
+        if (next == Next.BACK_OFF) {
+            state.set(BACKING_OFF); // acceptTaken() must not re-arm early either
+            exit();
+            rearmAfterBackoff();
+            return;
+        }
         state.set(IDLE);
         exit();
-        if (!fatal) {
+        if (next == Next.REARM) {
             rearms++;
             arm();
         }
     }
 
-    /** Reports what a caller should hear; returns true if re-arming would fail the same way. */
-    private boolean acceptFailed(int errno) {
+    /**
+     * Re-arms after a pause that doubles while descriptors stay exhausted: an accept retried at
+     * once would fail at once, in a loop that burns a core and starves the threads that could
+     * close descriptors. The pause runs on a virtual thread: no completion thread waits.
+     */
+    private void rearmAfterBackoff() {
+        long pause = backoffNanos;
+        backoffNanos = Math.min(pause * 2, MAX_BACKOFF_NANOS);
+        Thread.ofVirtual().name("weft-accept-backoff").start(() -> {
+            LockSupport.parkNanos(pause); // an early wake-up only shortens one pause
+            if (state.compareAndSet(BACKING_OFF, IDLE) && !isClosed()) {
+                rearms++;
+                arm();
+            }
+        });
+    }
+
+    /** Reports what a caller should hear, and says what the accept does next. */
+    private Next acceptFailed(int errno) {
         if (isClosed()) {
-            return true; // cancelled or shut down by close(): nobody is to hear about it
+            return Next.STOP; // cancelled or shut down by close(): nobody is to hear about it
         }
         switch (errno) {
-            case ECANCELED, EINTR, EAGAIN, ECONNABORTED -> {
-                return false; // our own cancel, or a connection that died in the backlog
+            case ECANCELED, EINTR, EAGAIN, ECONNABORTED, ECONNRESET, EPERM, ETIMEDOUT,
+                 ENETDOWN, ENETUNREACH, EHOSTDOWN, EHOSTUNREACH -> {
+                // Our own cancel, or one connection that died in the backlog or was refused by
+                // a firewall rule: accept(2) says to retry; nothing for the caller to hear.
+                return Next.REARM;
             }
             case EMFILE, ENFILE, ENOBUFS, ENOMEM -> {
-                // Counts against the queue, so repeated failures stop re-arming until taken.
+                // The caller hears it (to log it), once per attempt; the attempts are paced.
                 onAcceptFailed(SocketError.NO_RESOURCES, errno);
-                return false;
+                return Next.BACK_OFF;
             }
             default -> {
                 // EINVAL (no multishot accept in this kernel, or not listening), EBADF, ...
                 onAcceptFailed(Errors.toSocketError(errno, false), errno);
-                return true;
+                return Next.STOP;
             }
         }
     }
@@ -152,7 +221,8 @@ final class UringListener extends NativeListener implements Completion {
 
     /** True while a multishot accept is posted; for tests. */
     boolean armed() {
-        return state.get() != IDLE;
+        int now = state.get();
+        return now == ARMED || now == CANCELLING;
     }
 
     @Override
@@ -160,7 +230,7 @@ final class UringListener extends NativeListener implements Completion {
         // Stop listening now, as close(2) would: the descriptor itself stays open until the
         // accept's final CQE, and without this the port would accept connections until then.
         SocketCalls.shutdownQuietly(fd);
-        if (state.get() != IDLE) {
+        if (armed()) {
             ring.cancel(userData);
         }
     }

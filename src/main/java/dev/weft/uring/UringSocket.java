@@ -198,6 +198,7 @@ final class UringSocket extends NativeSocket {
 
     @Override
     protected void release() {
+        sendFinFirst();
         reader.unregister();
         writer.unregister();
         Arena arena = connectArena;
@@ -209,6 +210,21 @@ final class UringSocket extends NativeSocket {
             receiver.close(); // closes the descriptor now, or at the multishot recv's final CQE
         } else {
             closer.close(fd);
+        }
+    }
+
+    /**
+     * close(2) on a socket with unread input sends RST at once, and a peer that gets it may lose
+     * the response it has not read yet. java.net closes in order instead: FIN first, so the peer
+     * reads everything sent and then an end of stream. Only SO_LINGER 0 asks for the reset.
+     */
+    private void sendFinFirst() {
+        try {
+            if (SocketCalls.getOption(fd, SocketOptionKind.SO_LINGER) != 0) {
+                SocketCalls.shutdownOutput(fd);
+            }
+        } catch (IOException notConnectedOrReset) {
+            // nothing to finish in order: never connected, or the peer already reset it
         }
     }
 

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.foreign.MemorySegment;
+import java.net.SocketException;
 import org.junit.jupiter.api.Test;
 
 class BufferPoolTest {
 
     @Test
-    void sizesAreRoundedUpToPowersOfTwo() {
+    void sizesAreRoundedUpToPowersOfTwo() throws Exception {
         try (BufferPool pool = new BufferPool()) {
             assertThat(pool.acquire(0).byteSize()).isEqualTo(1024);
             assertThat(pool.acquire(1025).byteSize()).isEqualTo(2048);
@@ -19,7 +20,7 @@ class BufferPoolTest {
     }
 
     @Test
-    void releasedBuffersAreReusedSoMemoryIsThePeakInUse() {
+    void releasedBuffersAreReusedSoMemoryIsThePeakInUse() throws Exception {
         try (BufferPool pool = new BufferPool()) {
             MemorySegment first = pool.acquire(4096);
             pool.release(first);
@@ -41,12 +42,31 @@ class BufferPoolTest {
     }
 
     @Test
-    void closeFreesEverything() {
+    void closeFreesEverythingAndReportsZeroBytes() throws Exception {
         BufferPool pool = new BufferPool();
         MemorySegment segment = pool.acquire(10);
+        pool.release(segment);
         pool.close();
 
         assertThat(segment.scope().isAlive()).isFalse();
-        assertThatThrownBy(() -> pool.acquire(10)).isInstanceOf(IllegalStateException.class);
+        assertThat(pool.allocatedBytes()).isZero();
+        assertThatThrownBy(() -> pool.acquire(10)).isInstanceOf(SocketException.class);
+    }
+
+    @Test
+    void aBufferLentOutWhenThePoolClosesStaysUsableUntilReleased() throws Exception {
+        // A reader may still be copying bytes out of its buffer when the runtime closes.
+        BufferPool pool = new BufferPool();
+        MemorySegment lent = pool.acquire(10);
+        pool.close();
+
+        lent.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 7); // still alive
+        assertThat(lent.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0)).isEqualTo((byte) 7);
+        assertThatThrownBy(() -> pool.acquire(10)).isInstanceOf(SocketException.class);
+        pool.release(lent);
+
+        assertThat(lent.scope().isAlive()).as("freed with the last buffer back").isFalse();
+        assertThat(pool.allocatedBytes()).isZero();
+        assertThat(pool.buffersInUse()).isZero();
     }
 }

@@ -38,6 +38,51 @@ class PendingOpTest {
     }
 
     @Test
+    void losingDuplicateCompletionNeverOverwritesTheWinnersResult() throws Exception {
+        // Two completions race for each submission (the bug a shared context would cause): the
+        // one that does not throw is the one whose result the waiter reads, every time. Two
+        // spinning threads meet at each round so their calls overlap as closely as possible.
+        PendingOp op = new PendingOp();
+        int rounds = 100_000;
+        AtomicInteger armedRound = new AtomicInteger();
+        AtomicInteger finished = new AtomicInteger();
+        long[] winner = new long[rounds + 1];
+        Thread[] completers = new Thread[2];
+        for (int k = 0; k < 2; k++) {
+            long value = k + 1;
+            completers[k] = Thread.ofPlatform().daemon().start(() -> {
+                for (int round = 1; round <= rounds; round++) {
+                    while (armedRound.get() < round) {
+                        Thread.yield(); // not onSpinWait: the machine may have fewer free cores than spinners
+                    }
+                    try {
+                        op.complete(value);
+                        winner[round] = value; // published by the increment below
+                    } catch (IllegalStateException rejected) {
+                        // the loser: must leave the winner's result alone
+                    }
+                    finished.incrementAndGet();
+                }
+            });
+        }
+        for (int round = 1; round <= rounds; round++) {
+            op.arm();
+            armedRound.set(round);
+            while (finished.get() < 2 * round) {
+                Thread.yield();
+            }
+            if (op.value() != winner[round]) {
+                throw new AssertionError("round " + round + ": the waiter reads " + op.value()
+                        + " but the completion that won reported " + winner[round]);
+            }
+            op.consume();
+        }
+        for (Thread completer : completers) {
+            completer.join();
+        }
+    }
+
+    @Test
     void cannotArmWhileInFlight() {
         PendingOp op = new PendingOp();
         op.arm();

@@ -70,7 +70,7 @@ class DebugModeTest {
     }
 
     @Test
-    void inDebugModePooledBuffersArePoisonedOnReleaseAndCannotBeReleasedTwice() {
+    void inDebugModePooledBuffersArePoisonedOnReleaseAndCannotBeReleasedTwice() throws Exception {
         assumeTrue(Debug.ENABLED, "run with -Dweft.debug=true");
         try (BufferPool pool = new BufferPool()) {
             MemorySegment buffer = pool.acquire(100);

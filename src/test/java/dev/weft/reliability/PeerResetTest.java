@@ -1,6 +1,7 @@
 package dev.weft.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.TcpConnection;
 import dev.weft.TcpListener;
@@ -165,6 +166,28 @@ class PeerResetTest {
         } catch (IOException e) {
             return new Outcome(verifier.position(), e);
         }
+    }
+
+    @Test
+    void aResetSeenByAWriteIsStillAResetForTheNextRead() throws Exception {
+        // Linux reports a reset to the first operation only; the next recv returns 0. A read
+        // after a write that saw the reset must still fail with it, as java.net does: a reset
+        // is never an end of stream.
+        var weft = leaks.runtime();
+        ServerSocket server = leaks.track(new ServerSocket(0, 1, Streams.loopback()));
+        TcpConnection conn = leaks.track(weft.connect(server.getLocalSocketAddress(), Duration.ofSeconds(10)));
+        Socket peer = leaks.track(server.accept());
+        peer.setSoLinger(true, 0);
+        peer.close(); // RST
+        Throwable writeFailure = writeUntilFailure(conn, 77);
+        assertThat(writeFailure).isInstanceOf(SocketException.class).message().contains("Connection reset");
+
+        assertThatThrownBy(() -> conn.read(new byte[16], 0, 16))
+                .as("a read after the write saw the reset")
+                .isInstanceOf(SocketException.class).hasMessageContaining("Connection reset");
+        assertThatThrownBy(() -> conn.read(new byte[16], 0, 16))
+                .as("and every read after that")
+                .isInstanceOf(SocketException.class).hasMessageContaining("Connection reset");
     }
 
     /** Sends a random amount of stream {@code seed}, pauses at random, then resets. */

@@ -39,7 +39,7 @@ public final class ChatServer {
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger guests = new AtomicInteger();
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 9001;
 
         try (WeftRuntime weft = WeftRuntime.open();
@@ -49,10 +49,7 @@ public final class ChatServer {
             System.out.println("try: nc localhost " + listener.localAddress().getPort()
                     + "   (from two terminals)");
             ChatServer chat = new ChatServer();
-            while (true) {
-                TcpConnection conn = listener.accept();
-                Thread.startVirtualThread(() -> chat.serve(conn));
-            }
+            AcceptLoop.serve(listener, chat::serve);
         }
     }
 

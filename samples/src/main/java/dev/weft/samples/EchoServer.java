@@ -23,7 +23,7 @@ public final class EchoServer {
     /** Bytes read at a time; the second argument overrides it. */
     static final int DEFAULT_BUFFER = 8192;
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 9000;
         int bufferSize = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_BUFFER;
 
@@ -32,10 +32,7 @@ public final class EchoServer {
             System.out.println("weft echo server, backend " + weft.backendName()
                     + ", listening on " + listener.localAddress());
             System.out.println("try: nc localhost " + listener.localAddress().getPort());
-            while (true) {
-                TcpConnection conn = listener.accept();
-                Thread.startVirtualThread(() -> echo(conn, bufferSize));
-            }
+            AcceptLoop.serve(listener, conn -> echo(conn, bufferSize));
         }
     }
 

@@ -97,10 +97,12 @@ final class HelloHttp {
                 }
                 line = next + 1;
             }
-            long requestLength = (headEnd - start) + contentLength;
-            if (requestLength > in.capacity()) {
+            int headLength = headEnd - start;
+            // Compared before adding: head + a hostile length (up to 2^63 - 1) would overflow.
+            if (contentLength > in.capacity() - headLength) {
                 return fail(out, "413 Content Too Large");
             }
+            long requestLength = headLength + contentLength;
             if (requestLength > in.remaining()) {
                 return NEED_INPUT; // the body has not all arrived yet
             }

@@ -19,7 +19,7 @@ import java.nio.ByteBuffer;
  * </pre>
  */
 public final class HttpHelloServer {
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
 
         try (WeftRuntime weft = WeftRuntime.open();
@@ -27,10 +27,7 @@ public final class HttpHelloServer {
             System.out.println("weft HTTP hello server, backend " + weft.backendName()
                     + ", listening on " + listener.localAddress());
             System.out.println("try: curl http://localhost:" + listener.localAddress().getPort() + "/");
-            while (true) {
-                TcpConnection conn = listener.accept();
-                Thread.startVirtualThread(() -> serve(conn));
-            }
+            AcceptLoop.serve(listener, HttpHelloServer::serve);
         }
     }
 
