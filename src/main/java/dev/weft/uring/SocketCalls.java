@@ -124,34 +124,22 @@ final class SocketCalls {
     }
 
     /**
-     * Where {@link #sendNow} has errno written. Shared by every sending thread, so never read:
-     * a send that fails has sent nothing and is made again, with an errno buffer of its own, to
-     * learn why.
-     */
-    private static final MemorySegment SEND_SCRATCH_ERRNO = Arena.global().allocate(LibC.CAPTURE_STATE_LAYOUT);
-
-    /**
      * One send of {@code length} bytes at {@code address} that never waits (MSG_DONTWAIT, and
      * MSG_NOSIGNAL so a reset peer gives EPIPE, not SIGPIPE).
      *
+     * @param errno where errno is captured: the caller's own (a send's error, such as a reset,
+     *              is reported once, so the call cannot be repeated to learn it)
      * @return the bytes sent (possibly fewer), or -errno; -EAGAIN when the socket buffer is full
      */
-    static long sendNow(int fd, long address, long length) {
-        long sent = LibC.send(SEND_SCRATCH_ERRNO, fd, address, length, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (sent >= 0) {
-            return sent;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
-            while (true) {
-                sent = LibC.send(errno, fd, address, length, MSG_DONTWAIT | MSG_NOSIGNAL);
-                if (sent >= 0) {
-                    return sent;
-                }
-                int code = LibC.errno(errno);
-                if (code != dev.weft.bindings.linux.Errno.EINTR) {
-                    return -code;
-                }
+    static long sendNow(int fd, long address, long length, MemorySegment errno) {
+        while (true) {
+            long sent = LibC.send(errno, fd, address, length, MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (sent >= 0) {
+                return sent;
+            }
+            int code = LibC.errno(errno);
+            if (code != dev.weft.bindings.linux.Errno.EINTR) {
+                return -code;
             }
         }
     }

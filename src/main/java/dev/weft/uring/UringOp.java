@@ -4,7 +4,6 @@ import dev.weft.core.PendingOp;
 import dev.weft.core.SocketError;
 import java.lang.foreign.MemorySegment;
 
-import static dev.weft.bindings.linux.Errno.ECONNRESET;
 import static dev.weft.bindings.linux.Errno.ENOMEM;
 
 /**
@@ -22,7 +21,6 @@ final class UringOp extends PendingOp implements Completion {
     private volatile Ring submittedOn;
     private volatile long userData;
     private MemorySegment inUse;
-    private volatile boolean resetSeen;
     /** Runs before each completion is reported (see {@link #beforeFinish}); null for none. */
     private Runnable beforeFinish;
 
@@ -82,16 +80,8 @@ final class UringOp extends PendingOp implements Completion {
         if (res >= 0) {
             complete(res);
         } else {
-            if (-res == ECONNRESET) {
-                resetSeen = true;
-            }
             fail(Errors.toSocketError(-res, cancelRequested()), -res);
         }
-    }
-
-    /** True once a submission of this op failed with ECONNRESET. */
-    boolean resetSeen() {
-        return resetSeen;
     }
 
     /** Gives the slot back; call only when no submission of this op is in flight. */

@@ -1,5 +1,6 @@
 package dev.weft.uring;
 
+import dev.weft.bindings.linux.LibC;
 import dev.weft.core.LiveHandles;
 import dev.weft.core.NativeSocket;
 import dev.weft.core.PendingOp;
@@ -12,7 +13,6 @@ import java.net.InetSocketAddress;
 
 import static dev.weft.bindings.linux.Errno.EAFNOSUPPORT;
 import static dev.weft.bindings.linux.Errno.EAGAIN;
-import static dev.weft.bindings.linux.Errno.ECONNRESET;
 import static dev.weft.bindings.linux.IoUring.IORING_OP_CONNECT;
 import static dev.weft.bindings.linux.IoUring.IORING_OP_RECV;
 import static dev.weft.bindings.linux.IoUring.IORING_OP_SEND;
@@ -42,6 +42,8 @@ final class UringSocket extends NativeSocket {
     private volatile Arena connectArena;
     /** Bytes allocated from {@link #connectArena}, reported to the accounting; freed on release. */
     private volatile long connectBytes;
+    /** Where the writer's direct sends capture errno; made at the first send. */
+    private MemorySegment sendErrno;
     /** Null when reads are one-shot recvs. */
     private final MultishotReceiver receiver;
 
@@ -83,12 +85,6 @@ final class UringSocket extends NativeSocket {
 
     @Override
     protected void startRecv(PendingOp op, MemorySegment dst) {
-        if (reader.resetSeen()) {
-            // Linux reports a reset once, then recv returns 0; java.net.Socket keeps reporting
-            // the reset, and an end of stream would be a lie.
-            op.fail(SocketError.CONNECTION_RESET, ECONNRESET);
-            return;
-        }
         if (receiver != null) {
             receiver.startRecv(op, dst);
             return;
@@ -103,7 +99,12 @@ final class UringSocket extends NativeSocket {
         // Sent at once when the socket buffer has room, as io_uring itself would try first, but
         // without a CQE: the ring's owner would be woken for it (see CompletionLoop). Only a send
         // into a full buffer becomes an io_uring SEND, which parks until the kernel makes room.
-        long sent = SocketCalls.sendNow(fd, src.address(), len);
+        MemorySegment errno = sendErrno;
+        if (errno == null) {
+            errno = Arena.ofAuto().allocate(LibC.CAPTURE_STATE_LAYOUT); // one writer at a time
+            sendErrno = errno;
+        }
+        long sent = SocketCalls.sendNow(fd, src.address(), len, errno);
         if (sent >= 0) {
             op.complete(sent);
         } else if (sent == -EAGAIN) {
