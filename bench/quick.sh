@@ -8,7 +8,7 @@
 #
 # A build is a classes directory (e.g. /work/main/target/classes) or a jar. The echo server run on it
 # is that build's own samples (DIR/../test-classes) when they exist, else this tree's. Knobs:
-#   A_FLAGS / B_FLAGS   extra JVM flags, e.g. B_FLAGS=-Dweft.uring.multishotRecv=true
+#   A_FLAGS / B_FLAGS   extra JVM flags, e.g. B_FLAGS=-Dweft.uring.multishotRecv=false
 #   CONFIGS="100x64 1000x64" ROUNDS=3 WARMUP=3 DURATION=4 IDLE_SECONDS=5 (0 skips it) JDK=1 (0 skips
 #   the JDK) PORT=9890. Writes bench/results/quick.md and bench/results/quick-raw/ (results.md stays).
 # To compare a build with itself plus a flag: bench/quick.sh /work/main/target/classes /work/main/target/classes
