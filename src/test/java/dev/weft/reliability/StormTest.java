@@ -80,7 +80,11 @@ class StormTest {
             Streams.fill(seed, sent, chunk, 0, n);
             out.write(chunk, 0, n);
             sent += n;
-            if (random.nextInt(3) == 0) {
+            if (random.nextInt(8) == 0) {
+                // Longer than any read timeout below: a reader waiting now times out for sure,
+                // even where every operation is slow (the Windows lane under Wine).
+                LockSupport.parkNanos(random.nextLong(5_000_000, 8_000_000));
+            } else if (random.nextInt(3) == 0) {
                 LockSupport.parkNanos(random.nextLong(100_000, 3_000_000));
             }
         }
