@@ -38,7 +38,7 @@ public class BufferPoolBenchmark {
     private BufferPool pool;
 
     @Setup(Level.Trial)
-    public void open() {
+    public void open() throws java.net.SocketException {
         pool = new BufferPool();
         // Warm the free lists so the measured loop reuses buffers instead of allocating them.
         MemorySegment a = pool.acquire(size);
@@ -52,7 +52,7 @@ public class BufferPoolBenchmark {
         pool.close();
     }
 
-    private long poolRoundTrip() {
+    private long poolRoundTrip() throws java.net.SocketException {
         MemorySegment segment = pool.acquire(size);
         long address = segment.address();
         pool.release(segment);
@@ -67,7 +67,7 @@ public class BufferPoolBenchmark {
 
     @Benchmark
     @Threads(1)
-    public long pool() {
+    public long pool() throws java.net.SocketException {
         return poolRoundTrip();
     }
 
@@ -79,7 +79,7 @@ public class BufferPoolBenchmark {
 
     @Benchmark
     @Threads(2)
-    public long poolContended() {
+    public long poolContended() throws java.net.SocketException {
         return poolRoundTrip();
     }
 
