@@ -202,10 +202,12 @@ final class MultishotReceiver implements Completion {
         int len = (int) Math.min(size, Integer.MAX_VALUE);
         oneShots++;
         // The reader keeps its memory alive until the op completes; no segment to pin here.
-        reader.submit(IORING_OP_RECV, fd, null, address, len, 0, 0);
-        // A cancel that looked before the submission had no user_data to cancel.
+        long submitted = reader.submit(IORING_OP_RECV, fd, null, address, len, 0, 0);
+        // A cancel that looked before the submission had no user_data to cancel. This may run on
+        // the reaping thread while the reader has already had this recv's result and started its
+        // next read: cancel this submission only, never whatever the op does by now.
         if (op.cancelRequested()) {
-            reader.cancel();
+            reader.cancel(submitted);
         }
     }
 

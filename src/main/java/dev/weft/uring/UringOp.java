@@ -32,8 +32,10 @@ final class UringOp extends PendingOp implements Completion {
     /**
      * Submits one SQE for this op to the ring of the calling thread's CPU; if the ring takes
      * none, fails the op so its waiter wakes.
+     *
+     * @return this submission's user_data, for {@link #cancel(long)}
      */
-    void submit(int opcode, int fd, MemorySegment memory, long addr, int len, long off, int opFlags) {
+    long submit(int opcode, int fd, MemorySegment memory, long addr, int len, long off, int opFlags) {
         long ud = rings.ops().nextUserData(slot);
         Ring ring = rings.current();
         inUse = memory;
@@ -46,6 +48,7 @@ final class UringOp extends PendingOp implements Completion {
             }
             fail(SocketError.NO_RESOURCES, ENOMEM);
         }
+        return ud;
     }
 
     /**
@@ -57,12 +60,24 @@ final class UringOp extends PendingOp implements Completion {
         this.beforeFinish = hook;
     }
 
-    /** Asks the kernel to cancel the current submission; its CQE still arrives as usual. */
+    /**
+     * Asks the kernel to cancel the current submission; its CQE still arrives as usual. Only the
+     * op's waiter may call this: another thread cannot know the current submission is still the
+     * one it means (use {@link #cancel(long)}).
+     */
     void cancel() {
-        long target = userData;
+        cancel(userData);
+    }
+
+    /**
+     * Asks the kernel to cancel the submission {@code submitted} (a value {@link #submit}
+     * returned) if it is still this op's current one; a submission that has completed is left
+     * alone, so the op's next use can never be hit.
+     */
+    void cancel(long submitted) {
         Ring ring = submittedOn;
-        if (ring != null) {
-            ring.cancel(target);
+        if (ring != null && userData == submitted) {
+            ring.cancel(submitted);
         }
     }
 
