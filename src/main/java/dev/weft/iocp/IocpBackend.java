@@ -71,7 +71,7 @@ public final class IocpBackend implements Backend {
      * may fail too, and the retry must still run.
      */
     private final ScheduledThreadPoolExecutor retries = new ScheduledThreadPoolExecutor(1,
-            Thread.ofPlatform().name("weft-iocp-retry").daemon().factory());
+            Thread.ofPlatform().name("weft-accept-retry").daemon().factory());
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The port handle was reported invalid: it is not ours to close any more. */
     private volatile boolean portGone;

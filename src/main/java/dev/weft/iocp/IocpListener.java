@@ -13,6 +13,7 @@ import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A listening socket with several AcceptEx kept posted ({@code BackendConfig.acceptsPosted}).
@@ -42,8 +43,13 @@ final class IocpListener extends NativeListener {
     private final AcceptOp[] ops;
     private final ConcurrentLinkedQueue<AcceptOp> idle = new ConcurrentLinkedQueue<>();
     private final int queueLimit;
-    private final Object releaseLock = new Object();
-    private boolean released;
+    /**
+     * CancelIoEx calls running on the listening socket (low bits) and {@link #RELEASED}: the
+     * socket is closed by whoever is last, release or a cancel, so CancelIoEx never meets a
+     * closed (perhaps reused) handle and the completion thread never waits for a monitor.
+     */
+    private final AtomicInteger cancelsAndRelease = new AtomicInteger();
+    private static final int RELEASED = 1 << 30;
     private final AcceptBackoff exhaustion;
 
     static {
@@ -293,21 +299,31 @@ final class IocpListener extends NativeListener {
     /** Cancels every AcceptEx posted on the listening socket; their packets still arrive. */
     @Override
     protected void cancelInFlight() {
-        synchronized (releaseLock) {
-            if (released) {
+        int s;
+        do {
+            s = cancelsAndRelease.get();
+            if ((s & RELEASED) != 0) {
                 return;
             }
-            try (Arena arena = Arena.ofConfined()) {
-                Kernel32.CancelIoEx(CallState.allocate(arena), SocketCalls.handle(socket), MemorySegment.NULL);
+        } while (!cancelsAndRelease.compareAndSet(s, s + 1));
+        try (Arena arena = Arena.ofConfined()) {
+            Kernel32.CancelIoEx(CallState.allocate(arena), SocketCalls.handle(socket), MemorySegment.NULL);
+        } finally {
+            if (cancelsAndRelease.decrementAndGet() == RELEASED) {
+                closeAndFree(); // release ran meanwhile and left the close to this cancel
             }
         }
     }
 
     @Override
     protected void release() {
-        synchronized (releaseLock) {
-            released = true;
+        if (cancelsAndRelease.getAndAdd(RELEASED) == 0) {
+            closeAndFree();
         }
+    }
+
+    /** Closes the listening socket and frees the accept contexts; runs once. */
+    private void closeAndFree() {
         SocketCalls.closeQuietly(socket);
         if (backend.failure() != null) {
             return; // an abandoned AcceptEx may still be written by the kernel: leak its context
