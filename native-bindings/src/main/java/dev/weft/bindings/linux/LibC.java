@@ -147,6 +147,8 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle bind$MH = downcall("bind",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle connect$MH = downcall("connect",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle listen$MH = downcall("listen",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle setsockopt$MH = downcall("setsockopt",
@@ -186,6 +188,18 @@ public final class LibC {
     public static int bind(MemorySegment captureState, int sockfd, MemorySegment addr, int addrlen) {
         try {
             return (int) bind$MH.invokeExact(captureState, sockfd, addr, addrlen);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen)}; used for
+     * datagram sockets only, where it just records the peer and never waits.
+     */
+    public static int connect(MemorySegment captureState, int sockfd, MemorySegment addr, int addrlen) {
+        try {
+            return (int) connect$MH.invokeExact(captureState, sockfd, addr, addrlen);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -1,0 +1,203 @@
+package dev.weft.uring;
+
+import dev.weft.bindings.linux.Iovec;
+import dev.weft.bindings.linux.Msghdr;
+import dev.weft.core.LiveHandles;
+import dev.weft.core.NativeDatagram;
+import dev.weft.core.PendingOp;
+import dev.weft.core.SocketError;
+import dev.weft.core.SocketOptionKind;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+
+import static dev.weft.bindings.linux.Errno.EAFNOSUPPORT;
+import static dev.weft.bindings.linux.IoUring.IORING_OP_RECVMSG;
+import static dev.weft.bindings.linux.IoUring.IORING_OP_SENDMSG;
+import static dev.weft.bindings.linux.Socket.MSG_TRUNC;
+
+/**
+ * A UDP socket whose receives and sends are IORING_OP_RECVMSG / IORING_OP_SENDMSG operations.
+ *
+ * <p>Each of the two ops (receiver, sender) owns a {@link MessageHeader}: the msghdr, iovec and
+ * sockaddr the kernel reads and writes, allocated once with the socket and freed only in
+ * {@link #release()}, i.e. after the last completion, so a cancelled or abandoned op never
+ * leaves the kernel pointing at freed memory. Receives pass MSG_TRUNC, so a datagram larger
+ * than the buffer completes with its real length: that is how truncation is detected.
+ *
+ * <p>As for stream sockets, the descriptor stays open until {@link #release()}.
+ */
+final class UringDatagram extends NativeDatagram {
+    private final DescriptorCloser closer;
+    private final int fd;
+    private final UringOp reader;
+    private final UringOp writer;
+    private final Arena arena;
+    private final MessageHeader receiveHeader;
+    private final MessageHeader sendHeader;
+
+    private UringDatagram(LiveHandles live, DescriptorCloser closer, int fd, UringOp reader, UringOp writer,
+                          Arena arena) {
+        super(live, reader, writer);
+        this.closer = closer;
+        this.fd = fd;
+        this.reader = reader;
+        this.writer = writer;
+        this.arena = arena;
+        this.receiveHeader = new MessageHeader(arena);
+        this.sendHeader = new MessageHeader(arena);
+        accounting().allocated(2 * MessageHeader.BYTES);
+    }
+
+    /** Wraps an open, bound descriptor; on failure the descriptor is closed. */
+    static UringDatagram adopt(LiveHandles live, Rings rings, DescriptorCloser closer, int fd) {
+        UringOp reader = null;
+        UringOp writer = null;
+        Arena arena = Arena.ofShared();
+        try {
+            reader = new UringOp(rings);
+            writer = new UringOp(rings);
+            return new UringDatagram(live, closer, fd, reader, writer, arena);
+        } catch (RuntimeException | Error e) {
+            if (reader != null) {
+                reader.unregister();
+            }
+            if (writer != null) {
+                writer.unregister();
+            }
+            arena.close();
+            SocketCalls.close(fd);
+            throw e;
+        }
+    }
+
+    @Override
+    protected void startReceive(PendingOp op, MemorySegment dst) {
+        MemorySegment msghdr = receiveHeader.prepare(dst, Sockaddrs.MAX_SIZE);
+        ((UringOp) op).submit(IORING_OP_RECVMSG, fd, msghdr, msghdr.address(), 1, 0, MSG_TRUNC);
+    }
+
+    @Override
+    protected void startSend(PendingOp op, MemorySegment src, InetSocketAddress target) {
+        int nameLength = 0;
+        if (target != null) {
+            try {
+                nameLength = Sockaddrs.encode(target, sendHeader.name);
+            } catch (IOException | RuntimeException e) {
+                op.fail(SocketError.OTHER, EAFNOSUPPORT);
+                return;
+            }
+        }
+        MemorySegment msghdr = sendHeader.prepare(src, nameLength);
+        ((UringOp) op).submit(IORING_OP_SENDMSG, fd, msghdr, msghdr.address(), 1, 0, 0);
+    }
+
+    @Override
+    protected void cancel(PendingOp op) {
+        ((UringOp) op).cancel();
+    }
+
+    @Override
+    protected InetSocketAddress sender() throws SocketException {
+        return Sockaddrs.decode(receiveHeader.name);
+    }
+
+    @Override
+    protected boolean truncated(long value, long capacity) {
+        return value > capacity; // MSG_TRUNC: the completion carries the datagram's real length
+    }
+
+    @Override
+    public void connect(InetSocketAddress peer) throws IOException {
+        enter(); // keeps the descriptor open (not reusable) during the call
+        try {
+            SocketCalls.connectDatagram(fd, peer);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void setOption(SocketOptionKind option, int value) throws IOException {
+        enter();
+        try {
+            SocketCalls.setOption(fd, option, value);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public int getOption(SocketOptionKind option) throws IOException {
+        enter();
+        try {
+            return SocketCalls.getOption(fd, option);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() throws IOException {
+        enter();
+        try {
+            return SocketCalls.localAddress(fd);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    protected void release() {
+        reader.unregister();
+        writer.unregister();
+        arena.close();
+        accounting().freed(2 * MessageHeader.BYTES);
+        closer.close(fd);
+    }
+
+    @Override
+    public String toString() {
+        return "UringDatagram[fd=" + fd + "]";
+    }
+
+    /**
+     * One op's {@code struct msghdr}, its one {@code struct iovec} and a sockaddr, side by side
+     * in native memory that lives as long as the socket.
+     */
+    private static final class MessageHeader {
+        private static final long IOVEC_OFFSET = Msghdr.sizeof();
+        private static final long NAME_OFFSET = IOVEC_OFFSET + Iovec.sizeof();
+        static final long BYTES = NAME_OFFSET + Sockaddrs.MAX_SIZE;
+
+        final MemorySegment msghdr;
+        final MemorySegment iovec;
+        final MemorySegment name;
+
+        MessageHeader(Arena arena) {
+            MemorySegment all = arena.allocate(BYTES, 8);
+            msghdr = all.asSlice(0, Msghdr.sizeof());
+            iovec = all.asSlice(IOVEC_OFFSET, Iovec.sizeof());
+            name = all.asSlice(NAME_OFFSET, Sockaddrs.MAX_SIZE);
+        }
+
+        /**
+         * Points the msghdr at {@code data} and at the sockaddr ({@code nameLength} bytes of it;
+         * 0 for none, as a send to the connected peer has); returns the msghdr.
+         */
+        MemorySegment prepare(MemorySegment data, long nameLength) {
+            Iovec.iov_base(iovec, data.address());
+            Iovec.iov_len(iovec, data.byteSize());
+            Msghdr.msg_name(msghdr, nameLength == 0 ? MemorySegment.NULL : name);
+            Msghdr.msg_namelen(msghdr, (int) nameLength);
+            Msghdr.msg_iov(msghdr, iovec);
+            Msghdr.msg_iovlen(msghdr, 1);
+            Msghdr.msg_control(msghdr, MemorySegment.NULL);
+            Msghdr.msg_controllen(msghdr, 0);
+            Msghdr.msg_flags(msghdr, 0);
+            return msghdr;
+        }
+    }
+}
