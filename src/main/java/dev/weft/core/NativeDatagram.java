@@ -109,6 +109,27 @@ public abstract class NativeDatagram extends NativeHandle {
         throw BlockingCall.failure(this, error, code, wake, op == readOp ? "Receive timed out" : "Send timed out", context);
     }
 
+    /** A synchronous call on the OS socket (an option, a name, connect). */
+    @FunctionalInterface
+    protected interface SocketCall<T> {
+        T call() throws IOException;
+    }
+
+    /**
+     * Runs {@code call} with the handle held open, so the OS socket cannot be released (and its
+     * number reused by another socket) while the call runs.
+     *
+     * @throws SocketException if the handle is closed
+     */
+    protected final <T> T whileOpen(SocketCall<T> call) throws IOException {
+        enter();
+        try {
+            return call.call();
+        } finally {
+            exit();
+        }
+    }
+
     @Override
     protected final void cancelInFlight() {
         cancelIfInFlight(readOp);

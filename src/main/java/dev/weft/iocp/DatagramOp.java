@@ -3,7 +3,6 @@ package dev.weft.iocp;
 import dev.weft.bindings.windows.NtStatus;
 import dev.weft.bindings.windows.Ws2_32;
 import dev.weft.core.PendingOp;
-import dev.weft.core.SocketError;
 
 /**
  * A datagram socket's receive or send operation, joined to its native context. Unlike a stream
@@ -57,13 +56,6 @@ final class DatagramOp extends PendingOp implements Completion {
 
     @Override
     public void abandon() {
-        if (!isInFlight()) {
-            return;
-        }
-        try {
-            fail(SocketError.OTHER, 0); // the handle is closed: the waiter reports the backend's failure
-        } catch (IllegalStateException finishedMeanwhile) {
-            // a completion thread still running, or the submitter, finished it first
-        }
+        SocketOp.abandon(this);
     }
 }

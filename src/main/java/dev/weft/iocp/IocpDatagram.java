@@ -148,44 +148,30 @@ final class IocpDatagram extends NativeDatagram {
 
     @Override
     public void connect(InetSocketAddress peer) throws IOException {
-        enter();
-        try {
+        whileOpen(() -> {
             SocketCalls.connectDatagram(socket, peer);
-        } finally {
-            exit();
-        }
+            return null;
+        });
     }
 
     @Override
     public void setOption(SocketOptionKind option, int value) throws IOException {
-        enter();
-        try {
+        whileOpen(() -> {
             SocketCalls.setInt(socket, IocpSocket.level(option), IocpSocket.name(option), value);
-        } finally {
-            exit();
-        }
+            return null;
+        });
     }
 
     @Override
     public int getOption(SocketOptionKind option) throws IOException {
-        enter();
-        try {
-            int value = SocketCalls.getInt(socket, IocpSocket.level(option), IocpSocket.name(option));
-            // BOOL options may come back as one byte of a zeroed int: normalise to 0/1
-            return option == SocketOptionKind.SO_BROADCAST ? (value != 0 ? 1 : 0) : value;
-        } finally {
-            exit();
-        }
+        int value = whileOpen(() -> SocketCalls.getInt(socket, IocpSocket.level(option), IocpSocket.name(option)));
+        // BOOL options may come back as one byte of a zeroed int: normalise to 0/1
+        return option == SocketOptionKind.SO_BROADCAST ? (value != 0 ? 1 : 0) : value;
     }
 
     @Override
     public InetSocketAddress localAddress() throws IOException {
-        enter();
-        try {
-            return SocketCalls.localAddress(socket);
-        } finally {
-            exit();
-        }
+        return whileOpen(() -> SocketCalls.localAddress(socket));
     }
 
     @Override

@@ -24,22 +24,18 @@ final class SocketCalls {
 
     /** A TCP socket that may be used for overlapped I/O and is not inherited by child processes. */
     static long open(int family) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = CallState.allocate(arena);
-            long s = Ws2_32.WSASocketW(state, family, Ws2_32.SOCK_STREAM, Ws2_32.IPPROTO_TCP, MemorySegment.NULL, 0,
-                    Ws2_32.WSA_FLAG_OVERLAPPED | Ws2_32.WSA_FLAG_NO_HANDLE_INHERIT);
-            if (s == Ws2_32.INVALID_SOCKET) {
-                throw Errors.exception("WSASocketW", CallState.WSAGetLastError(state));
-            }
-            return s;
-        }
+        return open(family, Ws2_32.SOCK_STREAM, Ws2_32.IPPROTO_TCP);
     }
 
     /** A UDP socket for overlapped I/O, not inherited by child processes. */
     static long openDatagram(int family) throws IOException {
+        return open(family, Ws2_32.SOCK_DGRAM, Ws2_32.IPPROTO_UDP);
+    }
+
+    private static long open(int family, int type, int protocol) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = CallState.allocate(arena);
-            long s = Ws2_32.WSASocketW(state, family, Ws2_32.SOCK_DGRAM, Ws2_32.IPPROTO_UDP, MemorySegment.NULL, 0,
+            long s = Ws2_32.WSASocketW(state, family, type, protocol, MemorySegment.NULL, 0,
                     Ws2_32.WSA_FLAG_OVERLAPPED | Ws2_32.WSA_FLAG_NO_HANDLE_INHERIT);
             if (s == Ws2_32.INVALID_SOCKET) {
                 throw Errors.exception("WSASocketW", CallState.WSAGetLastError(state));

@@ -111,42 +111,28 @@ final class UringDatagram extends NativeDatagram {
 
     @Override
     public void connect(InetSocketAddress peer) throws IOException {
-        enter(); // keeps the descriptor open (not reusable) during the call
-        try {
+        whileOpen(() -> {
             SocketCalls.connectDatagram(fd, peer);
-        } finally {
-            exit();
-        }
+            return null;
+        });
     }
 
     @Override
     public void setOption(SocketOptionKind option, int value) throws IOException {
-        enter();
-        try {
+        whileOpen(() -> {
             SocketCalls.setOption(fd, option, value);
-        } finally {
-            exit();
-        }
+            return null;
+        });
     }
 
     @Override
     public int getOption(SocketOptionKind option) throws IOException {
-        enter();
-        try {
-            return SocketCalls.getOption(fd, option);
-        } finally {
-            exit();
-        }
+        return whileOpen(() -> SocketCalls.getOption(fd, option));
     }
 
     @Override
     public InetSocketAddress localAddress() throws IOException {
-        enter();
-        try {
-            return SocketCalls.localAddress(fd);
-        } finally {
-            exit();
-        }
+        return whileOpen(() -> SocketCalls.localAddress(fd));
     }
 
     @Override
