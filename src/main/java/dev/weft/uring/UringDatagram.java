@@ -1,6 +1,7 @@
 package dev.weft.uring;
 
 import dev.weft.bindings.linux.Iovec;
+import dev.weft.bindings.linux.LibC;
 import dev.weft.bindings.linux.Msghdr;
 import dev.weft.core.LiveHandles;
 import dev.weft.core.NativeDatagram;
@@ -14,8 +15,12 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 
 import static dev.weft.bindings.linux.Errno.EAFNOSUPPORT;
+import static dev.weft.bindings.linux.Errno.EAGAIN;
+import static dev.weft.bindings.linux.Errno.EINTR;
 import static dev.weft.bindings.linux.IoUring.IORING_OP_RECVMSG;
 import static dev.weft.bindings.linux.IoUring.IORING_OP_SENDMSG;
+import static dev.weft.bindings.linux.Socket.MSG_DONTWAIT;
+import static dev.weft.bindings.linux.Socket.MSG_NOSIGNAL;
 import static dev.weft.bindings.linux.Socket.MSG_TRUNC;
 
 /**
@@ -27,9 +32,19 @@ import static dev.weft.bindings.linux.Socket.MSG_TRUNC;
  * leaves the kernel pointing at freed memory. Receives pass MSG_TRUNC, so a datagram larger
  * than the buffer completes with its real length: that is how truncation is detected.
  *
+ * <p>Fast path (on by default; {@code -Dweft.uring.datagramTryFirst=false} turns it off): each
+ * receive and send is first tried once as a plain recvmsg/sendmsg with MSG_DONTWAIT, as
+ * {@link UringSocket} already does for stream sends. Under load a datagram is usually waiting
+ * and a send always finds room, so the op completes on the caller's thread with one system
+ * call, no CQE and no park; only a receive that finds nothing (or a send into a full buffer)
+ * becomes an io_uring operation that parks. One attempt, never a loop: with nothing there the
+ * op is submitted and the kernel completes it.
+ *
  * <p>As for stream sockets, the descriptor stays open until {@link #release()}.
  */
 final class UringDatagram extends NativeDatagram {
+    static final boolean TRY_FIRST = !"false".equalsIgnoreCase(System.getProperty("weft.uring.datagramTryFirst"));
+
     private final DescriptorCloser closer;
     private final int fd;
     private final UringOp reader;
@@ -76,6 +91,9 @@ final class UringDatagram extends NativeDatagram {
     @Override
     protected void startReceive(PendingOp op, MemorySegment dst) {
         MemorySegment msghdr = receiveHeader.prepare(dst, Sockaddrs.MAX_SIZE);
+        if (TRY_FIRST && finishedAtOnce(op, receiveHeader, true)) {
+            return;
+        }
         ((UringOp) op).submit(IORING_OP_RECVMSG, fd, msghdr, msghdr.address(), 1, 0, MSG_TRUNC);
     }
 
@@ -91,7 +109,33 @@ final class UringDatagram extends NativeDatagram {
             }
         }
         MemorySegment msghdr = sendHeader.prepare(src, nameLength);
+        if (TRY_FIRST && finishedAtOnce(op, sendHeader, false)) {
+            return;
+        }
         ((UringOp) op).submit(IORING_OP_SENDMSG, fd, msghdr, msghdr.address(), 1, 0, 0);
+    }
+
+    /**
+     * The one non-blocking attempt of the fast path: true if it finished {@code op} (with the
+     * datagram, or with an error), false if the op must go to the ring (EAGAIN).
+     */
+    private boolean finishedAtOnce(PendingOp op, MessageHeader header, boolean receive) {
+        long result;
+        do {
+            result = receive
+                    ? LibC.recvmsg(header.errno, fd, header.msghdr, MSG_DONTWAIT | MSG_TRUNC)
+                    : LibC.sendmsg(header.errno, fd, header.msghdr, MSG_DONTWAIT | MSG_NOSIGNAL);
+        } while (result < 0 && LibC.errno(header.errno) == EINTR);
+        if (result >= 0) {
+            op.complete(result);
+            return true;
+        }
+        int errno = LibC.errno(header.errno);
+        if (errno == EAGAIN) {
+            return false;
+        }
+        op.fail(Errors.toSocketError(errno, false), errno);
+        return true;
     }
 
     @Override
@@ -156,17 +200,21 @@ final class UringDatagram extends NativeDatagram {
     private static final class MessageHeader {
         private static final long IOVEC_OFFSET = Msghdr.sizeof();
         private static final long NAME_OFFSET = IOVEC_OFFSET + Iovec.sizeof();
-        static final long BYTES = NAME_OFFSET + Sockaddrs.MAX_SIZE;
+        private static final long ERRNO_OFFSET = NAME_OFFSET + Sockaddrs.MAX_SIZE;
+        static final long BYTES = ERRNO_OFFSET + LibC.CAPTURE_STATE_LAYOUT.byteSize();
 
         final MemorySegment msghdr;
         final MemorySegment iovec;
         final MemorySegment name;
+        /** Where the fast path's recvmsg/sendmsg capture errno (one caller at a time per op). */
+        final MemorySegment errno;
 
         MessageHeader(Arena arena) {
             MemorySegment all = arena.allocate(BYTES, 8);
             msghdr = all.asSlice(0, Msghdr.sizeof());
             iovec = all.asSlice(IOVEC_OFFSET, Iovec.sizeof());
             name = all.asSlice(NAME_OFFSET, Sockaddrs.MAX_SIZE);
+            errno = all.asSlice(ERRNO_OFFSET, LibC.CAPTURE_STATE_LAYOUT.byteSize());
         }
 
         /**

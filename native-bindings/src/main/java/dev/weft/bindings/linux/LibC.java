@@ -163,6 +163,10 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle close$MH = downcall("close",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle sendmsg$MH = downcall("sendmsg",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle recvmsg$MH = downcall("recvmsg",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle send$MH = downcall("send",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
 
@@ -170,6 +174,24 @@ public final class LibC {
     public static long send(MemorySegment captureState, int sockfd, long buf, long len, int flags) {
         try {
             return (long) send$MH.invokeExact(captureState, sockfd, buf, len, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags)}. */
+    public static long sendmsg(MemorySegment captureState, int sockfd, MemorySegment msg, int flags) {
+        try {
+            return (long) sendmsg$MH.invokeExact(captureState, sockfd, msg, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags)}. */
+    public static long recvmsg(MemorySegment captureState, int sockfd, MemorySegment msg, int flags) {
+        try {
+            return (long) recvmsg$MH.invokeExact(captureState, sockfd, msg, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
