@@ -6,6 +6,7 @@
 # /proc/PID/stat over the measured window). About 2 minutes with the defaults.
 #
 #   bench/udp.sh        writes bench/results/udp.md and bench/results/udp-raw/
+#   REPORT_ONLY=1 bench/udp.sh   rebuilds udp.md from the raw files of the last run
 #   Knobs: SIZES="64 1400" SERVERS="weft weft-ring jdk" FLOWS=32 ROUNDS=3 WARMUP=2 DURATION=4 THREADS=2 PORT=9760
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -31,7 +32,10 @@ if [ ! -x "$UDPPING" ] || [ bench/client/udpping.c -nt "$UDPPING" ]; then
     gcc -O2 -Wall -o "$UDPPING" bench/client/udpping.c
 fi
 mkdir -p "$RAW"
-rm -f "$RAW"/*.txt
+if [ "${REPORT_ONLY:-0}" != 1 ]; then
+    rm -f "$RAW"/*.txt
+    echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r), $("$JAVA" -version 2>&1 | head -1), $(date -u +%F)" >"$RAW/machine.txt"
+fi
 
 SERVER_PID=
 stop() {
@@ -63,6 +67,7 @@ start() {
 }
 
 for size in $SIZES; do
+    [ "${REPORT_ONLY:-0}" = 1 ] && break
     for round in $(seq 1 "$ROUNDS"); do
         for server in $SERVERS; do
             start "$server" "$RAW/server-$server.log"
@@ -80,11 +85,13 @@ names = {"weft": "weft", "weft-ring": "weft, every op through the ring (`-Dweft.
          "jdk": "JDK DatagramChannel"}
 def results(size, server):
     out = []
-    for path in sorted(glob.glob(os.path.join(raw, f"udp-{size}-{server}-*.txt"))):
+    for path in sorted(glob.glob(os.path.join(raw, f"udp-{size}-{server}-[0-9]*.txt"))):
         line = [l for l in open(path) if l.startswith("RESULT")][0]
         out.append({k: float(v) for k, v in re.findall(r"(\w+)=([-0-9.]+)", line)})
     return out
 print("# UDP echo: weft `DatagramEndpoint` vs JDK `DatagramChannel`, both on virtual threads\n")
+machine = open(os.path.join(raw, "machine.txt")).read().strip() if os.path.exists(os.path.join(raw, "machine.txt")) else "?"
+print(f"Machine: {machine}.\n")
 print(f"Command: `weft-bench-exclusive bench/udp.sh` (FLOWS={flows} ROUNDS={rounds} WARMUP={warmup}s "
       f"DURATION={duration}s THREADS={threads}). Client: bench/client/udpping.c, {flows} flows, each one "
       f"datagram in flight (send, wait for the echo, check every byte, send the next). Each server: one "
