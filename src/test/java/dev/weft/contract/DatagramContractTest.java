@@ -175,6 +175,75 @@ class DatagramContractTest {
         }
     }
 
+    @Test
+    void aReceiveBlockedBeforeTheDatagramArrivesGetsItAndItsTruncation() throws Exception {
+        DatagramEndpoint a = bind(ipv4());
+        DatagramEndpoint b = bind(ipv4());
+        for (int size : new int[] {10, 1_000}) {
+            byte[] sent = payload(size, size);
+            // Nothing is waiting yet: the receive parks in the kernel (io_uring RECVMSG, pending
+            // WSARecvFrom) and the datagram completes it there.
+            var receiver = Background.start("receiver", () -> {
+                ByteBuffer in = ByteBuffer.allocateDirect(100);
+                DatagramEndpoint.Received got = b.receive(in);
+                return new Object[] {got, contents(in)};
+            });
+            Background.awaitParked(receiver.thread());
+            a.send(ByteBuffer.wrap(sent), b.localAddress());
+            Object[] result = Background.await(receiver);
+            DatagramEndpoint.Received got = (DatagramEndpoint.Received) result[0];
+            assertThat(got.sender()).isEqualTo(a.localAddress());
+            assertThat(got.truncated()).isEqualTo(size > 100);
+            assertThat(got.bytes()).isEqualTo(Math.min(size, 100));
+            assertThat((byte[]) result[1]).isEqualTo(Arrays.copyOf(sent, Math.min(size, 100)));
+        }
+    }
+
+    @Test
+    void manyVirtualThreadsEchoThroughOneSharedEndpoint() throws Exception {
+        DatagramEndpoint server = bind(ipv4());
+        int workers = 2;
+        var echoes = new java.util.ArrayList<Background.Task<Object>>();
+        for (int w = 0; w < workers; w++) {
+            echoes.add(Background.start("echo-" + w, () -> {
+                ByteBuffer buffer = ByteBuffer.allocateDirect(2_000);
+                try {
+                    while (true) {
+                        DatagramEndpoint.Received got = server.receive(buffer.clear());
+                        server.send(buffer.flip(), got.sender());
+                    }
+                } catch (SocketException closed) {
+                    return null; // the test closed the server
+                }
+            }));
+        }
+        int clients = 8;
+        int rounds = 200;
+        var done = new java.util.ArrayList<Background.Task<Integer>>();
+        for (int c = 0; c < clients; c++) {
+            DatagramEndpoint client = bind(ipv4());
+            int id = c;
+            done.add(Background.start("client-" + c, () -> {
+                ByteBuffer in = ByteBuffer.allocate(2_000);
+                for (int r = 0; r < rounds; r++) {
+                    byte[] sent = payload(1 + (id * 131 + r * 17) % 1_400, id * 1_000L + r);
+                    client.send(ByteBuffer.wrap(sent), server.localAddress());
+                    DatagramEndpoint.Received got = client.receive(in.clear());
+                    assertThat(got.sender()).isEqualTo(server.localAddress());
+                    assertThat(contents(in)).isEqualTo(sent);
+                }
+                return rounds;
+            }));
+        }
+        for (var client : done) {
+            assertThat(Background.await(client)).isEqualTo(rounds);
+        }
+        server.close();
+        for (var echo : echoes) {
+            Background.await(echo);
+        }
+    }
+
     // ---- connected ----
 
     @Test
