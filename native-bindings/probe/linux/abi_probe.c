@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 
 #define SIZE(s) printf("sizeof(%s) %zu\n", #s, sizeof(struct s))
 #define FIELD(s, f) \
@@ -120,6 +121,19 @@ int main(void) {
     FIELD(linger, l_onoff);
     FIELD(linger, l_linger);
 
+    SIZE(msghdr);
+    FIELD(msghdr, msg_name);
+    FIELD(msghdr, msg_namelen);
+    FIELD(msghdr, msg_iov);
+    FIELD(msghdr, msg_iovlen);
+    FIELD(msghdr, msg_control);
+    FIELD(msghdr, msg_controllen);
+    FIELD(msghdr, msg_flags);
+
+    SIZE(iovec);
+    FIELD(iovec, iov_base);
+    FIELD(iovec, iov_len);
+
     /* <linux/io_uring.h> */
     CONST(IORING_SETUP_CQSIZE);
     CONST(IORING_SETUP_CLAMP);
@@ -133,6 +147,8 @@ int main(void) {
     CONST(IORING_OFF_CQ_RING);
     CONST(IORING_OFF_SQES);
     CONST(IORING_OP_NOP);
+    CONST(IORING_OP_SENDMSG);
+    CONST(IORING_OP_RECVMSG);
     CONST(IORING_OP_ACCEPT);
     CONST(IORING_OP_ASYNC_CANCEL);
     CONST(IORING_OP_CONNECT);
@@ -177,6 +193,7 @@ int main(void) {
     CONST(AF_INET);
     CONST(AF_INET6);
     CONST(SOCK_STREAM);
+    CONST(SOCK_DGRAM);
     CONST(SOCK_CLOEXEC);
     CONST(SOL_SOCKET);
     CONST(SO_REUSEADDR);
@@ -185,13 +202,16 @@ int main(void) {
     CONST(SO_RCVBUF);
     CONST(SO_KEEPALIVE);
     CONST(SO_LINGER);
+    CONST(SO_BROADCAST);
     CONST(IPPROTO_TCP);
+    CONST(IPPROTO_UDP);
     CONST(IPPROTO_IPV6);
     CONST(TCP_NODELAY);
     CONST(IPV6_V6ONLY);
     CONST(SHUT_RD);
     CONST(SHUT_WR);
     CONST(SHUT_RDWR);
+    CONST(MSG_TRUNC);
     CONST(MSG_DONTWAIT);
     CONST(MSG_NOSIGNAL);
 
@@ -229,5 +249,6 @@ int main(void) {
     CONST(EHOSTUNREACH);
     CONST(ECANCELED);
     CONST(EAFNOSUPPORT);
+    CONST(EMSGSIZE);
     return 0;
 }

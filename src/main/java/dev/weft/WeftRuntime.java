@@ -126,6 +126,24 @@ public final class WeftRuntime implements AutoCloseable {
         return connect(new InetSocketAddress(host, Addresses.checkPort(port)));
     }
 
+    /**
+     * Opens a UDP endpoint bound to {@code local} (IPv4 or IPv6, as its address is). A port of
+     * 0 picks a free port; see {@link DatagramEndpoint#localAddress()}.
+     *
+     * @throws java.net.BindException        if the address is in use or not local
+     * @throws java.net.UnknownHostException if {@code local} is unresolved
+     */
+    public DatagramEndpoint bindDatagram(SocketAddress local) throws IOException {
+        InetSocketAddress address = Addresses.checkResolved(local, "local");
+        ensureOpen();
+        var socket = backend.openDatagram(address);
+        socket.publish();
+        if (socket.isClosed()) {
+            throw new SocketException("weft runtime is closed"); // it closed while the socket was made
+        }
+        return new DatagramEndpoint(this, socket, address.getAddress() instanceof java.net.Inet6Address);
+    }
+
     BufferPool buffers() {
         return buffers;
     }

@@ -40,4 +40,10 @@ public interface Backend extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * Creates a datagram (UDP) socket of the family of {@code local}, bound to it, ready for
+     * receives and sends through this backend.
+     */
+    NativeDatagram openDatagram(InetSocketAddress local) throws IOException;
 }

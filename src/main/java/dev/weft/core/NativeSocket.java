@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A stream socket with blocking operations built from one kernel operation each.
@@ -115,62 +114,23 @@ public abstract class NativeSocket extends NativeHandle {
                      long timeoutNanos) throws IOException {
         enter();
         try {
-            if (Thread.currentThread().isInterrupted()) {
-                close();
-                throw new SocketException("Closed by interrupt");
-            }
+            BlockingCall.closeIfInterrupted(this);
             int reset = resetCode;
             if (kind == Kind.RECV && reset != 0) {
                 throw SocketError.CONNECTION_RESET.toException(reset, "recv on " + this);
             }
-            long deadline = timeoutNanos == 0 ? 0 : deadlineAfter(timeoutNanos);
+            long deadline = BlockingCall.deadlineAfter(timeoutNanos);
             op.arm();
             switch (kind) {
                 case RECV -> startRecv(op, buffer);
                 case SEND -> startSend(op, buffer);
                 case CONNECT -> startConnect(op, remote);
             }
-            Wake wake;
-            try {
-                // A close that ran before the submission finished found nothing to cancel:
-                // cancel here, after the submission, so the waiter below cannot sleep forever.
-                if (isClosed() && !op.isDone()) {
-                    op.markCancelRequested();
-                    cancel(op);
-                }
-                wake = op.await(deadline, () -> cancel(op));
-            } catch (Throwable t) {
-                // The waiter is dying (an Error, say), but the kernel still owns the buffer: it
-                // must not go back to its pool before the op's one completion.
-                settleAfterFailure(op);
-                throw t;
-            }
+            Wake wake = BlockingCall.await(this, op, deadline, () -> cancel(op));
             return outcome(op, wake, kind);
         } finally {
             exit();
         }
-    }
-
-    /** Cancels {@code op} and waits for its completion using nothing that could fail again. */
-    private void settleAfterFailure(PendingOp op) {
-        if (op.isInFlight()) {
-            op.markCancelRequested();
-            try {
-                cancel(op);
-            } catch (Throwable ignored) {
-                // close() below cancels again
-            }
-            close();
-        }
-        while (!op.isDone()) {
-            LockSupport.parkNanos(op, 1_000_000); // interrupts cannot end this wait
-        }
-        op.consume();
-    }
-
-    private static long deadlineAfter(long timeoutNanos) {
-        long deadline = System.nanoTime() + timeoutNanos;
-        return deadline == 0 ? 1 : deadline; // 0 means "no deadline"
     }
 
     private long outcome(PendingOp op, Wake wake, Kind kind) throws IOException {
@@ -187,22 +147,11 @@ public abstract class NativeSocket extends NativeHandle {
             // Bytes that raced with a cancel are returned, never dropped.
             return value;
         }
-        if (isClosed()) {
-            throw closedException();
-        }
-        if (error == SocketError.CONNECTION_RESET && resetCode == 0) {
+        if (error == SocketError.CONNECTION_RESET && resetCode == 0 && !isClosed()) {
             resetCode = code == 0 ? -1 : code;
         }
-        switch (wake) {
-            case TIMED_OUT -> throw new SocketTimeoutException(
-                    kind == Kind.RECV ? "Read timed out" : "Timed out");
-            case INTERRUPTED -> {
-                close();
-                throw new SocketException("Closed by interrupt");
-            }
-            case COMPLETED -> throw error.toException(code, kind.name().toLowerCase() + " on " + this);
-        }
-        throw new AssertionError(wake);
+        throw BlockingCall.failure(this, error, code, wake, kind == Kind.RECV ? "Read timed out" : "Timed out",
+                kind.name().toLowerCase() + " on " + this);
     }
 
     @Override

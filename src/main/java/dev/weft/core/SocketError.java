@@ -33,6 +33,8 @@ public enum SocketError {
     NOT_CONNECTED,
     /** The process or system ran out of descriptors, handles or buffer space. */
     NO_RESOURCES,
+    /** A datagram larger than the protocol allows (EMSGSIZE, WSAEMSGSIZE on a send). */
+    MESSAGE_TOO_LONG,
     /** Anything else; the message carries the native code. */
     OTHER;
 
@@ -57,6 +59,7 @@ public enum SocketError {
             case ADDRESS_NOT_AVAILABLE -> new BindException("Cannot assign requested address" + suffix);
             case NOT_CONNECTED -> new SocketException("Socket is not connected or is shut down" + suffix);
             case NO_RESOURCES -> new SocketException("Out of descriptors or buffer space" + suffix);
+            case MESSAGE_TOO_LONG -> new SocketException("Message too long" + suffix);
             case OTHER -> new SocketException("Socket error" + suffix);
         };
     }

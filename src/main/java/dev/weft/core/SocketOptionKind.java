@@ -10,5 +10,7 @@ public enum SocketOptionKind {
     SO_RCVBUF,
     SO_SNDBUF,
     SO_REUSEADDR,
-    SO_LINGER
+    SO_LINGER,
+    /** Datagram sockets only: allow sends to a broadcast address. */
+    SO_BROADCAST
 }

@@ -35,6 +35,7 @@ final class Errors {
             case WSAEADDRNOTAVAIL -> SocketError.ADDRESS_NOT_AVAILABLE;
             case WSAENOTCONN, WSAESHUTDOWN -> SocketError.NOT_CONNECTED;
             case WSAENOBUFS, WSAEMFILE -> SocketError.NO_RESOURCES;
+            case WSAEMSGSIZE -> SocketError.MESSAGE_TOO_LONG;
             default -> SocketError.OTHER;
         };
     }

@@ -8,6 +8,7 @@ import dev.weft.bindings.windows.WsaData;
 import dev.weft.core.Backend;
 import dev.weft.core.BackendConfig;
 import dev.weft.core.LiveHandles;
+import dev.weft.core.NativeDatagram;
 import dev.weft.core.NativeListener;
 import dev.weft.core.NativeSocket;
 import java.io.IOException;
@@ -208,6 +209,21 @@ public final class IocpBackend implements Backend {
         try (Arena temp = Arena.ofConfined()) {
             SocketCalls.bind(s, Sockaddrs.wildcard(family)); // ConnectEx needs a bound socket
             return adopt(s, family, CallState.allocate(temp));
+        } catch (IOException | RuntimeException e) {
+            SocketCalls.closeQuietly(s);
+            throw e;
+        }
+    }
+
+    @Override
+    public NativeDatagram openDatagram(InetSocketAddress local) throws IOException {
+        checkOpen();
+        long s = SocketCalls.openDatagram(Sockaddrs.family(local));
+        try (Arena temp = Arena.ofConfined()) {
+            SocketCalls.ignoreUdpPortUnreachable(s);
+            SocketCalls.bind(s, local);
+            SocketCalls.associate(port, s, CallState.allocate(temp));
+            return IocpDatagram.create(this, s);
         } catch (IOException | RuntimeException e) {
             SocketCalls.closeQuietly(s);
             throw e;

@@ -227,7 +227,7 @@ final class IocpSocket extends NativeSocket {
             return switch (option) {
                 case SO_LINGER -> SocketCalls.getLinger(socket);
                 // BOOL options may come back as one byte of a zeroed int: normalise to 0/1
-                case TCP_NODELAY, SO_KEEPALIVE, SO_REUSEADDR ->
+                case TCP_NODELAY, SO_KEEPALIVE, SO_REUSEADDR, SO_BROADCAST ->
                         SocketCalls.getInt(socket, level(option), name(option)) != 0 ? 1 : 0;
                 default -> SocketCalls.getInt(socket, level(option), name(option));
             };
@@ -236,11 +236,11 @@ final class IocpSocket extends NativeSocket {
         }
     }
 
-    private static int level(SocketOptionKind option) {
+    static int level(SocketOptionKind option) {
         return option == SocketOptionKind.TCP_NODELAY ? Ws2_32.IPPROTO_TCP : Ws2_32.SOL_SOCKET;
     }
 
-    private static int name(SocketOptionKind option) {
+    static int name(SocketOptionKind option) {
         return switch (option) {
             case TCP_NODELAY -> Ws2_32.TCP_NODELAY;
             case SO_KEEPALIVE -> Ws2_32.SO_KEEPALIVE;
@@ -248,6 +248,7 @@ final class IocpSocket extends NativeSocket {
             case SO_SNDBUF -> Ws2_32.SO_SNDBUF;
             case SO_REUSEADDR -> Ws2_32.SO_REUSEADDR;
             case SO_LINGER -> Ws2_32.SO_LINGER;
+            case SO_BROADCAST -> Ws2_32.SO_BROADCAST;
         };
     }
 

@@ -24,14 +24,52 @@ final class SocketCalls {
 
     /** A TCP socket that may be used for overlapped I/O and is not inherited by child processes. */
     static long open(int family) throws IOException {
+        return open(family, Ws2_32.SOCK_STREAM, Ws2_32.IPPROTO_TCP);
+    }
+
+    /** A UDP socket for overlapped I/O, not inherited by child processes. */
+    static long openDatagram(int family) throws IOException {
+        return open(family, Ws2_32.SOCK_DGRAM, Ws2_32.IPPROTO_UDP);
+    }
+
+    private static long open(int family, int type, int protocol) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = CallState.allocate(arena);
-            long s = Ws2_32.WSASocketW(state, family, Ws2_32.SOCK_STREAM, Ws2_32.IPPROTO_TCP, MemorySegment.NULL, 0,
+            long s = Ws2_32.WSASocketW(state, family, type, protocol, MemorySegment.NULL, 0,
                     Ws2_32.WSA_FLAG_OVERLAPPED | Ws2_32.WSA_FLAG_NO_HANDLE_INHERIT);
             if (s == Ws2_32.INVALID_SOCKET) {
                 throw Errors.exception("WSASocketW", CallState.WSAGetLastError(state));
             }
             return s;
+        }
+    }
+
+    /**
+     * Turns off SIO_UDP_CONNRESET: by default an ICMP port unreachable, caused by any earlier
+     * send to a dead peer, fails this socket's next receive with WSAECONNRESET, so one dead peer
+     * would break a server's receive loop.
+     */
+    static void ignoreUdpPortUnreachable(long s) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = CallState.allocate(arena);
+            MemorySegment off = arena.allocateFrom(ValueLayout.JAVA_INT, 0);
+            MemorySegment returned = arena.allocate(ValueLayout.JAVA_INT);
+            if (Ws2_32.WSAIoctl(state, s, Ws2_32.SIO_UDP_CONNRESET, off, 4, MemorySegment.NULL, 0, returned,
+                    MemorySegment.NULL, MemorySegment.NULL) != 0) {
+                throw Errors.exception("WSAIoctl SIO_UDP_CONNRESET", CallState.WSAGetLastError(state));
+            }
+        }
+    }
+
+    /** connect of a datagram socket: it only records the peer, so it never waits. */
+    static void connectDatagram(long s, InetSocketAddress peer) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = CallState.allocate(arena);
+            MemorySegment address = SockaddrStorage.allocate(arena);
+            int length = Sockaddrs.write(peer, address);
+            if (Ws2_32.connect(state, s, address, length) != 0) {
+                throw Errors.exception("connect to " + peer, CallState.WSAGetLastError(state));
+            }
         }
     }
 

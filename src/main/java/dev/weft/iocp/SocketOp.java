@@ -32,12 +32,17 @@ final class SocketOp extends PendingOp implements Completion {
 
     @Override
     public void abandon() {
-        if (!isInFlight()) {
+        abandon(this);
+    }
+
+    /** Wakes {@code op}'s waiter if it still waits for a packet that will never come. */
+    static void abandon(PendingOp op) {
+        if (!op.isInFlight()) {
             return;
         }
         try {
             // The handle is already closed, so the waiter reports the backend's failure.
-            fail(SocketError.OTHER, 0);
+            op.fail(SocketError.OTHER, 0);
         } catch (IllegalStateException finishedMeanwhile) {
             // a completion thread still running, or the submitter, finished it first
         }

@@ -28,6 +28,7 @@ final class Errors {
             case EADDRNOTAVAIL -> SocketError.ADDRESS_NOT_AVAILABLE;
             case ENOTCONN, ESHUTDOWN -> SocketError.NOT_CONNECTED;
             case EMFILE, ENFILE, ENOBUFS, ENOMEM -> SocketError.NO_RESOURCES;
+            case EMSGSIZE -> SocketError.MESSAGE_TOO_LONG;
             default -> SocketError.OTHER;
         };
     }

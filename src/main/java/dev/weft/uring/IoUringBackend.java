@@ -3,6 +3,7 @@ package dev.weft.uring;
 import dev.weft.core.Backend;
 import dev.weft.core.BackendConfig;
 import dev.weft.core.LiveHandles;
+import dev.weft.core.NativeDatagram;
 import dev.weft.core.NativeListener;
 import dev.weft.core.NativeSocket;
 import java.io.IOException;
@@ -146,6 +147,19 @@ public final class IoUringBackend implements Backend {
         checkOpen();
         int fd = SocketCalls.open(Sockaddrs.family(remote));
         return adopt(fd);
+    }
+
+    @Override
+    public NativeDatagram openDatagram(InetSocketAddress local) throws IOException {
+        checkOpen();
+        int fd = SocketCalls.openDatagram(Sockaddrs.family(local));
+        try {
+            SocketCalls.bind(fd, local);
+        } catch (IOException | RuntimeException e) {
+            SocketCalls.close(fd);
+            throw e;
+        }
+        return UringDatagram.adopt(live, ringSet, closer, fd);
     }
 
     private UringSocket adopt(int fd) {

@@ -32,6 +32,40 @@ final class SocketCalls {
         }
     }
 
+    /** A new UDP socket of {@code family}, close-on-exec, in blocking mode. */
+    static int openDatagram(int family) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
+            int fd = LibC.socket(errno, family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+            if (fd < 0) {
+                throw failure(LibC.errno(errno), "socket");
+            }
+            return fd;
+        }
+    }
+
+    /** bind(2) without listening, for datagram sockets. */
+    static void bind(int fd, InetSocketAddress local) throws IOException {
+        addressCall(fd, local, false);
+    }
+
+    /** connect(2) of a datagram socket: it only records the peer, so it never waits. */
+    static void connectDatagram(int fd, InetSocketAddress peer) throws IOException {
+        addressCall(fd, peer, true);
+    }
+
+    private static void addressCall(int fd, InetSocketAddress address, boolean connect) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
+            MemorySegment sockaddr = arena.allocate(Sockaddrs.MAX_SIZE, 8);
+            int length = Sockaddrs.encode(address, sockaddr);
+            int rc = connect ? LibC.connect(errno, fd, sockaddr, length) : LibC.bind(errno, fd, sockaddr, length);
+            if (rc < 0) {
+                throw failure(LibC.errno(errno), (connect ? "connect to " : "bind to ") + address);
+            }
+        }
+    }
+
     /** Binds and listens, with SO_REUSEADDR set first as the JDK does on Linux. */
     static void bindAndListen(int fd, InetSocketAddress local, int backlog) throws IOException {
         setOption(fd, SocketOptionKind.SO_REUSEADDR, 1);
@@ -157,7 +191,7 @@ final class SocketCalls {
 
     private static boolean isBoolean(SocketOptionKind option) {
         return option == SocketOptionKind.TCP_NODELAY || option == SocketOptionKind.SO_KEEPALIVE
-                || option == SocketOptionKind.SO_REUSEADDR;
+                || option == SocketOptionKind.SO_REUSEADDR || option == SocketOptionKind.SO_BROADCAST;
     }
 
     private static int level(SocketOptionKind option) {
@@ -172,6 +206,7 @@ final class SocketCalls {
             case SO_SNDBUF -> SO_SNDBUF;
             case SO_REUSEADDR -> SO_REUSEADDR;
             case SO_LINGER -> SO_LINGER;
+            case SO_BROADCAST -> SO_BROADCAST;
         };
     }
 }

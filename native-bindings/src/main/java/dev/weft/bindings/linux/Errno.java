@@ -37,4 +37,5 @@ public final class Errno {
     public static final int EHOSTUNREACH = 113;
     public static final int ECANCELED = 125;
     public static final int EAFNOSUPPORT = 97;
+    public static final int EMSGSIZE = 90;
 }

@@ -23,6 +23,8 @@ public final class IoUring {
 
     // enum io_uring_op
     public static final int IORING_OP_NOP = 0;
+    public static final int IORING_OP_SENDMSG = 9;
+    public static final int IORING_OP_RECVMSG = 10;
     public static final int IORING_OP_ACCEPT = 13;
     public static final int IORING_OP_ASYNC_CANCEL = 14;
     public static final int IORING_OP_CONNECT = 16;

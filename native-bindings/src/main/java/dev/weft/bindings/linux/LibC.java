@@ -147,6 +147,8 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle bind$MH = downcall("bind",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle connect$MH = downcall("connect",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle listen$MH = downcall("listen",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle setsockopt$MH = downcall("setsockopt",
@@ -161,6 +163,10 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle close$MH = downcall("close",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle sendmsg$MH = downcall("sendmsg",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle recvmsg$MH = downcall("recvmsg",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle send$MH = downcall("send",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
 
@@ -168,6 +174,24 @@ public final class LibC {
     public static long send(MemorySegment captureState, int sockfd, long buf, long len, int flags) {
         try {
             return (long) send$MH.invokeExact(captureState, sockfd, buf, len, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags)}. */
+    public static long sendmsg(MemorySegment captureState, int sockfd, MemorySegment msg, int flags) {
+        try {
+            return (long) sendmsg$MH.invokeExact(captureState, sockfd, msg, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags)}. */
+    public static long recvmsg(MemorySegment captureState, int sockfd, MemorySegment msg, int flags) {
+        try {
+            return (long) recvmsg$MH.invokeExact(captureState, sockfd, msg, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -186,6 +210,18 @@ public final class LibC {
     public static int bind(MemorySegment captureState, int sockfd, MemorySegment addr, int addrlen) {
         try {
             return (int) bind$MH.invokeExact(captureState, sockfd, addr, addrlen);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen)}; used for
+     * datagram sockets only, where it just records the peer and never waits.
+     */
+    public static int connect(MemorySegment captureState, int sockfd, MemorySegment addr, int addrlen) {
+        try {
+            return (int) connect$MH.invokeExact(captureState, sockfd, addr, addrlen);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -10,6 +10,8 @@ public final class NtStatus {
 
     public static final int STATUS_SUCCESS = 0x00000000;
     public static final int STATUS_PENDING = 0x00000103;
+    /** A warning, not an error: a datagram larger than the buffer was truncated (WSAEMSGSIZE). */
+    public static final int STATUS_BUFFER_OVERFLOW = 0x80000005;
     public static final int STATUS_CANCELLED = 0xC0000120;
     public static final int STATUS_LOCAL_DISCONNECT = 0xC000013B;
     public static final int STATUS_REMOTE_DISCONNECT = 0xC000013C;

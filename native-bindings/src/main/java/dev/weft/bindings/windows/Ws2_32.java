@@ -33,7 +33,9 @@ public final class Ws2_32 {
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 23;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
     public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_UDP = 17;
     public static final int IPPROTO_IPV6 = 41;
     public static final int IPV6_V6ONLY = 27;
     public static final int SOL_SOCKET = 0xFFFF;
@@ -42,6 +44,7 @@ public final class Ws2_32 {
     public static final int SO_EXCLUSIVEADDRUSE = ~SO_REUSEADDR;
     public static final int SO_KEEPALIVE = 0x0008;
     public static final int SO_LINGER = 0x0080;
+    public static final int SO_BROADCAST = 0x0020;
     public static final int SO_SNDBUF = 0x1001;
     public static final int SO_RCVBUF = 0x1002;
     public static final int SO_ERROR = 0x1007;
@@ -49,6 +52,8 @@ public final class Ws2_32 {
     public static final int WSA_FLAG_OVERLAPPED = 0x01;
     public static final int WSA_FLAG_NO_HANDLE_INHERIT = 0x80;
     public static final int SIO_GET_EXTENSION_FUNCTION_POINTER = 0xC8000006;
+    /** From mswsock.h: off stops an ICMP port-unreachable from failing the next receive with WSAECONNRESET. */
+    public static final int SIO_UDP_CONNRESET = 0x9800000C;
     public static final int SD_RECEIVE = 0;
     public static final int SD_SEND = 1;
     public static final int SD_BOTH = 2;
@@ -323,6 +328,60 @@ public final class Ws2_32 {
     public static int WSASend(MemorySegment callState, long s, MemorySegment lpBuffers, int dwBufferCount, MemorySegment lpNumberOfBytesSent, int dwFlags, MemorySegment lpOverlapped, MemorySegment lpCompletionRoutine) {
         try {
             return (int) WSASend$.HANDLE.invokeExact(callState, s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpOverlapped, lpCompletionRoutine);
+        } catch (Throwable t) {
+            throw new AssertionError("should not reach here", t);
+        }
+    }
+
+    // int WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, struct sockaddr *lpFrom, LPINT lpFromlen, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+    private static final class WSARecvFrom$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(INT, SOCKET, POINTER, DWORD, POINTER, POINTER, POINTER, POINTER, POINTER, POINTER);
+        static final MethodHandle HANDLE = Lib.downcall("WSARecvFrom", DESC);
+    }
+
+    public static MethodHandle WSARecvFrom$handle() {
+        return WSARecvFrom$.HANDLE;
+    }
+
+    public static int WSARecvFrom(MemorySegment callState, long s, MemorySegment lpBuffers, int dwBufferCount, MemorySegment lpNumberOfBytesRecvd, MemorySegment lpFlags, MemorySegment lpFrom, MemorySegment lpFromlen, MemorySegment lpOverlapped, MemorySegment lpCompletionRoutine) {
+        try {
+            return (int) WSARecvFrom$.HANDLE.invokeExact(callState, s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom, lpFromlen, lpOverlapped, lpCompletionRoutine);
+        } catch (Throwable t) {
+            throw new AssertionError("should not reach here", t);
+        }
+    }
+
+    // int WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags, const struct sockaddr *lpTo, int iTolen, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+    private static final class WSASendTo$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(INT, SOCKET, POINTER, DWORD, POINTER, DWORD, POINTER, INT, POINTER, POINTER);
+        static final MethodHandle HANDLE = Lib.downcall("WSASendTo", DESC);
+    }
+
+    public static MethodHandle WSASendTo$handle() {
+        return WSASendTo$.HANDLE;
+    }
+
+    public static int WSASendTo(MemorySegment callState, long s, MemorySegment lpBuffers, int dwBufferCount, MemorySegment lpNumberOfBytesSent, int dwFlags, MemorySegment lpTo, int iTolen, MemorySegment lpOverlapped, MemorySegment lpCompletionRoutine) {
+        try {
+            return (int) WSASendTo$.HANDLE.invokeExact(callState, s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpTo, iTolen, lpOverlapped, lpCompletionRoutine);
+        } catch (Throwable t) {
+            throw new AssertionError("should not reach here", t);
+        }
+    }
+
+    // int connect(SOCKET s, const struct sockaddr *name, int namelen); weft uses it for datagram sockets only (it just records the peer)
+    private static final class connect$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(INT, SOCKET, POINTER, INT);
+        static final MethodHandle HANDLE = Lib.downcall("connect", DESC);
+    }
+
+    public static MethodHandle connect$handle() {
+        return connect$.HANDLE;
+    }
+
+    public static int connect(MemorySegment callState, long s, MemorySegment name, int namelen) {
+        try {
+            return (int) connect$.HANDLE.invokeExact(callState, s, name, namelen);
         } catch (Throwable t) {
             throw new AssertionError("should not reach here", t);
         }
