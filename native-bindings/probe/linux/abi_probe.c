@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/io_uring.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -140,6 +141,10 @@ int main(void) {
     CONST(IORING_OP_SEND);
     CONST(IORING_OP_RECV);
     CONST(IORING_OP_SHUTDOWN);
+    CONST(IORING_OP_FSYNC);
+    CONST(IORING_OP_READ);
+    CONST(IORING_OP_WRITE);
+    CONST(IORING_FSYNC_DATASYNC);
     CONST(IOSQE_FIXED_FILE);
     CONST(IOSQE_ASYNC);
     CONST(IOSQE_BUFFER_SELECT);
@@ -229,5 +234,29 @@ int main(void) {
     CONST(EHOSTUNREACH);
     CONST(ECANCELED);
     CONST(EAFNOSUPPORT);
+    CONST(EIO);
+    CONST(EACCES);
+    CONST(EEXIST);
+    CONST(ENOTDIR);
+    CONST(EISDIR);
+    CONST(EFBIG);
+    CONST(ENOSPC);
+    CONST(ESPIPE);
+    CONST(EROFS);
+    CONST(ELOOP);
+    CONST(ENAMETOOLONG);
+    CONST(EDQUOT);
+
+    /* <fcntl.h>, <unistd.h> */
+    CONST(O_RDONLY);
+    CONST(O_WRONLY);
+    CONST(O_RDWR);
+    CONST(O_CREAT);
+    CONST(O_EXCL);
+    CONST(O_TRUNC);
+    CONST(O_APPEND);
+    CONST(O_CLOEXEC);
+    CONST(SEEK_END);
+    CONST(AT_FDCWD);
     return 0;
 }
