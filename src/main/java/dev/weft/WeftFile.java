@@ -18,6 +18,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A file for virtual threads: each read, write and flush is one kernel operation (overlapped
@@ -55,6 +56,7 @@ public final class WeftFile implements Closeable {
     private final WeftRuntime runtime;
     private final NativeFile file;
     private final FileAccess access;
+    private final ReentrantLock appendLock = new ReentrantLock();
 
     WeftFile(WeftRuntime runtime, NativeFile file, FileAccess access) {
         this.runtime = runtime;
@@ -122,10 +124,21 @@ public final class WeftFile implements Closeable {
         return writeAll(src, position);
     }
 
-    /** Writes every remaining byte of {@code src} at the end of the file, as one kernel write per chunk. */
+    /**
+     * Writes every remaining byte of {@code src} at the end of the file. Appends through this
+     * file are serialized, as FileChannel serializes them: on Linux the kernel's O_APPEND makes
+     * each write land whole at the end anyway, but a Windows write to "end of file" (an
+     * OVERLAPPED offset of all ones) is not atomic against another in flight (Wine loses
+     * records), and a chunked heap write must not interleave with another.
+     */
     int append(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");
-        return writeAll(src, NativeFile.END_OF_FILE);
+        appendLock.lock(); // parks a virtual thread, never pins its carrier
+        try {
+            return writeAll(src, NativeFile.END_OF_FILE);
+        } finally {
+            appendLock.unlock();
+        }
     }
 
     private int writeAll(ByteBuffer src, long position) throws IOException {

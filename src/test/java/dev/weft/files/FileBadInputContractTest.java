@@ -23,7 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input, side by side: each case runs once on FileChannel and once on weft, on the same
@@ -36,20 +35,20 @@ import org.junit.jupiter.api.io.TempDir;
 class FileBadInputContractTest {
     @RegisterExtension
     @Order(1)
-    final OpenFiles openFiles = new OpenFiles(() -> this.dir);
+    final ScratchDirectory scratch = new ScratchDirectory();
 
     @RegisterExtension
     @Order(2)
     final LeakCheck leaks = new LeakCheck();
 
-    @TempDir
-    Path dir;
+    private Path dir;
 
     private WeftRuntime weft;
 
     @BeforeEach
     void runtime() {
         weft = leaks.runtime();
+        dir = scratch.path();
     }
 
     /** The operations a case uses, on either implementation. */
@@ -153,7 +152,7 @@ class FileBadInputContractTest {
     }
 
     private Object outcome(Opener opener, Case c, String name) throws Exception {
-        Path base = Files.createDirectory(dir.resolve(name));
+        Path base = Files.createDirectory(dir.resolve(name.replaceAll("[^A-Za-z0-9-]", "_")));
         Files.write(base.resolve("existing"), new byte[] {1, 2, 3});
         try {
             return String.valueOf(c.run(opener, base));

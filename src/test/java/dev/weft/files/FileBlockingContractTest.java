@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Operations that really wait, made to wait by the kernel: a read from a FIFO nobody writes to
@@ -35,14 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
 class FileBlockingContractTest {
     @RegisterExtension
     @Order(1)
-    final OpenFiles openFiles = new OpenFiles(() -> this.dir);
+    final ScratchDirectory scratch = new ScratchDirectory();
 
     @RegisterExtension
     @Order(2)
     final LeakCheck leaks = new LeakCheck();
 
-    @TempDir
-    Path dir;
+    private Path dir;
 
     private WeftRuntime weft;
     private Path fifo;
@@ -51,6 +49,7 @@ class FileBlockingContractTest {
     void fifo() throws Exception {
         assumeTrue(System.getProperty("os.name").startsWith("Linux"), "FIFOs: Linux");
         weft = leaks.runtime();
+        dir = scratch.path();
         fifo = dir.resolve("fifo");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).as("mkfifo").isTrue();

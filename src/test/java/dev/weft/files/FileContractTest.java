@@ -30,15 +30,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Files over the platform's backend (io_uring on Linux, IOCP on Windows), on real files in a
  * temporary directory: data byte for byte (heap and direct buffers, many threads at once, a
  * large file), end of file, appends and the stream and channel views, checked against what
  * FileChannel reads and writes on the same files. After each test {@link LeakCheck} proves the
- * runtime is back at its baseline, and {@link OpenFiles} that no descriptor into the directory
- * is left (Linux).
+ * runtime is back at its baseline, and {@link ScratchDirectory} that no file in the directory
+ * is left open.
  */
 class FileContractTest {
     /** 1 GiB where the disk is fast; the Windows lane under Wine is given a smaller file. */
@@ -47,20 +46,20 @@ class FileContractTest {
 
     @RegisterExtension
     @Order(1)
-    final OpenFiles openFiles = new OpenFiles(() -> this.dir);
+    final ScratchDirectory scratch = new ScratchDirectory();
 
     @RegisterExtension
     @Order(2)
     final LeakCheck leaks = new LeakCheck();
 
-    @TempDir
-    Path dir;
+    private Path dir;
 
     private WeftRuntime weft;
 
     @BeforeEach
     void runtime() {
         weft = leaks.runtime();
+        dir = scratch.path();
     }
 
     private WeftFile open(Path path, java.nio.file.OpenOption... options) throws IOException {
