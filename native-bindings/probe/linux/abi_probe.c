@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 
 #define SIZE(s) printf("sizeof(%s) %zu\n", #s, sizeof(struct s))
 #define FIELD(s, f) \
@@ -116,6 +117,10 @@ int main(void) {
     SIZE(sockaddr_storage);
     FIELD(sockaddr_storage, ss_family);
     FIELD(sockaddr_storage, __ss_align);
+
+    SIZE(iovec);
+    FIELD(iovec, iov_base);
+    FIELD(iovec, iov_len);
 
     SIZE(linger);
     FIELD(linger, l_onoff);
@@ -246,6 +251,7 @@ int main(void) {
     CONST(ELOOP);
     CONST(ENAMETOOLONG);
     CONST(EDQUOT);
+    CONST(EOPNOTSUPP);
 
     /* <fcntl.h>, <unistd.h> */
     CONST(O_RDONLY);
@@ -257,6 +263,7 @@ int main(void) {
     CONST(O_APPEND);
     CONST(O_CLOEXEC);
     CONST(SEEK_END);
+    CONST(RWF_NOWAIT);
     CONST(AT_FDCWD);
     return 0;
 }

@@ -125,14 +125,18 @@ public final class WeftFile implements Closeable {
     }
 
     /**
-     * Writes every remaining byte of {@code src} at the end of the file. Appends through this
-     * file are serialized, as FileChannel serializes them: on Linux the kernel's O_APPEND makes
-     * each write land whole at the end anyway, but a Windows write to "end of file" (an
-     * OVERLAPPED offset of all ones) is not atomic against another in flight (Wine loses
-     * records), and a chunked heap write must not interleave with another.
+     * Writes every remaining byte of {@code src} at the end of the file. Where the OS does not
+     * make each end-of-file write atomic, appends through this file are serialized, as
+     * FileChannel serializes them: a Windows write to "end of file" (an OVERLAPPED offset of all
+     * ones) is not atomic against another in flight (under Wine records were lost). On Linux
+     * O_APPEND is, so only a heap buffer that goes out in several chunks takes the lock.
      */
     int append(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");
+        boolean oneKernelWrite = src.isDirect() || src.remaining() <= BufferPool.MAX_SIZE;
+        if (oneKernelWrite && file.appendsAtomically()) {
+            return writeAll(src, NativeFile.END_OF_FILE);
+        }
         appendLock.lock(); // parks a virtual thread, never pins its carrier
         try {
             return writeAll(src, NativeFile.END_OF_FILE);

@@ -95,6 +95,14 @@ public abstract class NativeFile extends NativeHandle {
         }
     }
 
+    /**
+     * Whether writes at {@link #END_OF_FILE} from several threads at once each land whole at the
+     * end (Linux O_APPEND: yes). Where not, callers serialize their appends.
+     */
+    public boolean appendsAtomically() {
+        return false;
+    }
+
     /** Writes that completed with fewer bytes than asked and were reissued for the rest. */
     public final long partialWritesResumed() {
         return partialWrites.sum();

@@ -1,6 +1,7 @@
 package dev.weft.uring;
 
 import dev.weft.bindings.linux.Fcntl;
+import dev.weft.bindings.linux.Iovec;
 import dev.weft.bindings.linux.LibC;
 import dev.weft.core.FileAccess;
 import dev.weft.core.FileError;
@@ -52,6 +53,33 @@ final class FileCalls {
             case EEXIST -> FileError.ALREADY_EXISTS;
             default -> FileError.OTHER;
         };
+    }
+
+    /**
+     * Reads at once what the page cache holds ({@code preadv2} with RWF_NOWAIT).
+     *
+     * @return bytes read (0 at end of file), or -errno: -EAGAIN when the read would wait for
+     *         the device, -ESPIPE on a pipe
+     */
+    static long readNow(int fd, long address, int length, long offset) {
+        return transferNow(false, fd, address, length, offset);
+    }
+
+    /** Writes at once into the page cache ({@code pwritev2} with RWF_NOWAIT); as {@link #readNow}. */
+    static long writeNow(int fd, long address, int length, long offset) {
+        return transferNow(true, fd, address, length, offset);
+    }
+
+    private static long transferNow(boolean write, int fd, long address, int length, long offset) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
+            MemorySegment iov = arena.allocate(Iovec.layout());
+            Iovec.iov_base(iov, address);
+            Iovec.iov_len(iov, length);
+            long n = write ? Fcntl.pwritev2(errno, fd, iov, 1, offset, RWF_NOWAIT)
+                    : Fcntl.preadv2(errno, fd, iov, 1, offset, RWF_NOWAIT);
+            return n >= 0 ? n : -LibC.errno(errno);
+        }
     }
 
     static long size(int fd) throws IOException {

@@ -18,7 +18,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
@@ -26,10 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Operations that really wait, made to wait by the kernel: a read from a FIFO nobody writes to
- * parks until data comes, and a write larger than the FIFO's 64 KiB buffer completes only
- * partly each time the reader drains it. A regular file never makes an operation wait that
- * long, so this is how close, interrupt and partial writes are exercised (Linux: mkfifo).
+ * Operations that really wait, made to wait by the kernel: a read from a FIFO (Linux) or named
+ * pipe (Windows) nobody writes to parks until data comes, and a write larger than a FIFO's 64 KiB
+ * buffer completes only partly each time the reader drains it. A regular file never makes an
+ * operation wait that long, so this is how close, interrupt and partial writes are exercised.
  */
 class FileBlockingContractTest {
     @RegisterExtension
@@ -47,15 +46,15 @@ class FileBlockingContractTest {
 
     @BeforeEach
     void fifo() throws Exception {
-        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "FIFOs: Linux");
         weft = leaks.runtime();
         dir = scratch.path();
-        fifo = dir.resolve("fifo");
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
-        assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).as("mkfifo").isTrue();
+        fifo = leaks.track(WaitingFile.create(dir)).path();
     }
 
-    /** READ and WRITE: O_RDWR opens a FIFO at once, and a read waits for data that never comes. */
+    /**
+     * READ and WRITE: O_RDWR opens a FIFO at once (a named pipe opens once its server exists),
+     * and a read waits for data that never comes.
+     */
     private WeftFile openIdleFifo() throws IOException {
         return leaks.track(weft.openFile(fifo, READ, WRITE));
     }
@@ -107,8 +106,10 @@ class FileBlockingContractTest {
         assertThat(file.isOpen()).isFalse();
     }
 
+    /** Linux only: a Windows pipe write completes whole, and no file system there writes short. */
     @Test
     void aWriteTheKernelTakesInPartsIsReissuedUntilEveryByteIsWritten() throws Exception {
+        assumeTrue(WaitingFile.isLinux(), "partial writes are made with a FIFO (Linux)");
         byte[] bytes = Payload.random(17, 4 << 20);
         try (FileChannel drain = FileChannel.open(fifo, READ, WRITE)) { // the reader end, open first
             WeftFile file = leaks.track(weft.openFile(fifo, WRITE, APPEND));

@@ -51,4 +51,5 @@ public final class Errno {
     public static final int ELOOP = 40;
     public static final int ENAMETOOLONG = 36;
     public static final int EDQUOT = 122;
+    public static final int EOPNOTSUPP = 95;
 }

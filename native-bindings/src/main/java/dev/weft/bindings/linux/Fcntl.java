@@ -33,6 +33,9 @@ public final class Fcntl {
     // lseek(2) whence
     public static final int SEEK_END = 2;
 
+    /** preadv2/pwritev2 flag: fail with EAGAIN rather than wait for the device. */
+    public static final int RWF_NOWAIT = 0x8;
+
     private static final Linker LINKER = Linker.nativeLinker();
 
     private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... extra) {
@@ -55,6 +58,31 @@ public final class Fcntl {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle ftruncate$MH = downcall("ftruncate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+
+    private static final MethodHandle preadv2$MH = downcall("preadv2",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle pwritev2$MH = downcall("pwritev2",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
+
+    /** {@code ssize_t preadv2(int fd, const struct iovec *iov, int iovcnt, off_t offset, int flags)}. */
+    public static long preadv2(MemorySegment captureState, int fd, MemorySegment iov, int iovcnt, long offset,
+                               int flags) {
+        try {
+            return (long) preadv2$MH.invokeExact(captureState, fd, iov, iovcnt, offset, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ssize_t pwritev2(int fd, const struct iovec *iov, int iovcnt, off_t offset, int flags)}. */
+    public static long pwritev2(MemorySegment captureState, int fd, MemorySegment iov, int iovcnt, long offset,
+                                int flags) {
+        try {
+            return (long) pwritev2$MH.invokeExact(captureState, fd, iov, iovcnt, offset, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
 
     /** {@code int openat(int dirfd, const char *pathname, int flags, mode_t mode)}. */
     public static int openat(MemorySegment captureState, int dirfd, MemorySegment pathname, int flags, int mode) {
