@@ -10,7 +10,6 @@ import java.nio.channels.ClosedChannelException;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * An open file whose reads, writes and flushes are kernel operations that complete through the
@@ -141,7 +140,7 @@ public abstract class NativeFile extends NativeHandle {
                 PendingOp submitted = op;
                 wake = op.await(0, () -> cancel(submitted));
             } catch (Throwable t) {
-                settleAfterFailure(op); // the kernel may still write the memory: wait for it
+                settleAfterFailure(op, this::cancel); // the kernel may still write the memory: wait for it
                 throw t;
             }
             return outcome(op, wake, kind);
@@ -178,22 +177,6 @@ public abstract class NativeFile extends NativeHandle {
             throw new AsynchronousCloseException();
         }
         throw failure(kind.name().toLowerCase(), code);
-    }
-
-    private void settleAfterFailure(PendingOp op) {
-        if (op.isInFlight()) {
-            op.markCancelRequested();
-            try {
-                cancel(op);
-            } catch (Throwable ignored) {
-                // close() below cancels again
-            }
-            close();
-        }
-        while (!op.isDone()) {
-            LockSupport.parkNanos(op, 1_000_000); // interrupts cannot end this wait
-        }
-        op.consume();
     }
 
     @Override

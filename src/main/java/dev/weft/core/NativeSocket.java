@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A stream socket with blocking operations built from one kernel operation each.
@@ -142,30 +141,13 @@ public abstract class NativeSocket extends NativeHandle {
             } catch (Throwable t) {
                 // The waiter is dying (an Error, say), but the kernel still owns the buffer: it
                 // must not go back to its pool before the op's one completion.
-                settleAfterFailure(op);
+                settleAfterFailure(op, this::cancel);
                 throw t;
             }
             return outcome(op, wake, kind);
         } finally {
             exit();
         }
-    }
-
-    /** Cancels {@code op} and waits for its completion using nothing that could fail again. */
-    private void settleAfterFailure(PendingOp op) {
-        if (op.isInFlight()) {
-            op.markCancelRequested();
-            try {
-                cancel(op);
-            } catch (Throwable ignored) {
-                // close() below cancels again
-            }
-            close();
-        }
-        while (!op.isDone()) {
-            LockSupport.parkNanos(op, 1_000_000); // interrupts cannot end this wait
-        }
-        op.consume();
     }
 
     private static long deadlineAfter(long timeoutNanos) {

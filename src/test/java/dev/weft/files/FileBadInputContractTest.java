@@ -9,8 +9,6 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.WeftFile;
-import dev.weft.WeftRuntime;
-import dev.weft.reliability.LeakCheck;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,10 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad input, side by side: each case runs once on FileChannel and once on weft, on the same
@@ -32,24 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * opens for writing), without the test hard-coding any OS's answer; a few cases also pin the
  * expected class, so that both sides agreeing on nothing cannot pass.
  */
-class FileBadInputContractTest {
-    @RegisterExtension
-    @Order(1)
-    final ScratchDirectory scratch = new ScratchDirectory();
-
-    @RegisterExtension
-    @Order(2)
-    final LeakCheck leaks = new LeakCheck();
-
-    private Path dir;
-
-    private WeftRuntime weft;
-
-    @BeforeEach
-    void runtime() {
-        weft = leaks.runtime();
-        dir = scratch.path();
-    }
+class FileBadInputContractTest extends FileTestBase {
 
     /** The operations a case uses, on either implementation. */
     interface Positional extends AutoCloseable {

@@ -7,9 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weft.WeftFile;
-import dev.weft.WeftRuntime;
 import dev.weft.contract.Background;
-import dev.weft.reliability.LeakCheck;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -20,9 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Operations that really wait, made to wait by the kernel: a read from a FIFO (Linux) or named
@@ -30,24 +26,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * buffer completes only partly each time the reader drains it. A regular file never makes an
  * operation wait that long, so this is how close, interrupt and partial writes are exercised.
  */
-class FileBlockingContractTest {
-    @RegisterExtension
-    @Order(1)
-    final ScratchDirectory scratch = new ScratchDirectory();
-
-    @RegisterExtension
-    @Order(2)
-    final LeakCheck leaks = new LeakCheck();
-
-    private Path dir;
-
-    private WeftRuntime weft;
+class FileBlockingContractTest extends FileTestBase {
     private Path fifo;
 
     @BeforeEach
     void fifo() throws Exception {
-        weft = leaks.runtime();
-        dir = scratch.path();
         fifo = leaks.track(WaitingFile.create(dir)).path();
     }
 

@@ -8,8 +8,6 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.WeftFile;
-import dev.weft.WeftRuntime;
-import dev.weft.reliability.LeakCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,41 +24,21 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Files over the platform's backend (io_uring on Linux, IOCP on Windows), on real files in a
  * temporary directory: data byte for byte (heap and direct buffers, many threads at once, a
  * large file), end of file, appends and the stream and channel views, checked against what
- * FileChannel reads and writes on the same files. After each test {@link LeakCheck} proves the
+ * FileChannel reads and writes on the same files. After each test {@link dev.weft.reliability.LeakCheck} proves the
  * runtime is back at its baseline, and {@link ScratchDirectory} that no file in the directory
  * is left open.
  */
-class FileContractTest {
+class FileContractTest extends FileTestBase {
     /** 1 GiB where the disk is fast; the Windows lane under Wine is given a smaller file. */
     static final long LARGE_FILE_BYTES = Long.getLong("weft.test.largeFileBytes",
             System.getProperty("os.name").startsWith("Windows") ? 64L << 20 : 1L << 30);
 
-    @RegisterExtension
-    @Order(1)
-    final ScratchDirectory scratch = new ScratchDirectory();
-
-    @RegisterExtension
-    @Order(2)
-    final LeakCheck leaks = new LeakCheck();
-
-    private Path dir;
-
-    private WeftRuntime weft;
-
-    @BeforeEach
-    void runtime() {
-        weft = leaks.runtime();
-        dir = scratch.path();
-    }
 
     private WeftFile open(Path path, java.nio.file.OpenOption... options) throws IOException {
         return leaks.track(weft.openFile(path, options));
