@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/io_uring.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -117,6 +118,10 @@ int main(void) {
     FIELD(sockaddr_storage, ss_family);
     FIELD(sockaddr_storage, __ss_align);
 
+    SIZE(iovec);
+    FIELD(iovec, iov_base);
+    FIELD(iovec, iov_len);
+
     SIZE(linger);
     FIELD(linger, l_onoff);
     FIELD(linger, l_linger);
@@ -156,6 +161,10 @@ int main(void) {
     CONST(IORING_OP_SEND);
     CONST(IORING_OP_RECV);
     CONST(IORING_OP_SHUTDOWN);
+    CONST(IORING_OP_FSYNC);
+    CONST(IORING_OP_READ);
+    CONST(IORING_OP_WRITE);
+    CONST(IORING_FSYNC_DATASYNC);
     CONST(IOSQE_FIXED_FILE);
     CONST(IOSQE_ASYNC);
     CONST(IOSQE_BUFFER_SELECT);
@@ -250,5 +259,31 @@ int main(void) {
     CONST(ECANCELED);
     CONST(EAFNOSUPPORT);
     CONST(EMSGSIZE);
+    CONST(EIO);
+    CONST(EACCES);
+    CONST(EEXIST);
+    CONST(ENOTDIR);
+    CONST(EISDIR);
+    CONST(EFBIG);
+    CONST(ENOSPC);
+    CONST(ESPIPE);
+    CONST(EROFS);
+    CONST(ELOOP);
+    CONST(ENAMETOOLONG);
+    CONST(EDQUOT);
+    CONST(EOPNOTSUPP);
+
+    /* <fcntl.h>, <unistd.h> */
+    CONST(O_RDONLY);
+    CONST(O_WRONLY);
+    CONST(O_RDWR);
+    CONST(O_CREAT);
+    CONST(O_EXCL);
+    CONST(O_TRUNC);
+    CONST(O_APPEND);
+    CONST(O_CLOEXEC);
+    CONST(SEEK_END);
+    CONST(RWF_NOWAIT);
+    CONST(AT_FDCWD);
     return 0;
 }

@@ -4,11 +4,15 @@ import dev.weft.core.Backend;
 import dev.weft.core.BackendConfig;
 import dev.weft.core.BufferPool;
 import dev.weft.core.FailurePathClasses;
+import dev.weft.core.FileAccess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.nio.file.FileSystems;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -118,6 +122,21 @@ public final class WeftRuntime implements AutoCloseable {
         }
         SocketEvents.endConnect(event, address, null);
         return new TcpConnection(this, socket);
+    }
+
+    /**
+     * Opens {@code path} with the options of {@code FileChannel.open} (READ, WRITE, APPEND,
+     * CREATE, CREATE_NEW, TRUNCATE_EXISTING); its reads, writes and flushes park the caller
+     * instead of blocking a carrier. See {@link WeftFile}.
+     */
+    public WeftFile openFile(Path path, OpenOption... options) throws IOException {
+        Objects.requireNonNull(path, "path");
+        if (path.getFileSystem() != FileSystems.getDefault()) {
+            throw new UnsupportedOperationException("not a file of the default file system: " + path);
+        }
+        FileAccess access = FileOptions.parse(options);
+        ensureOpen();
+        return new WeftFile(this, backend.openFile(path, access), access);
     }
 
     /** Convenience for {@code connect(new InetSocketAddress(host, port))}. */

@@ -2,6 +2,7 @@ package dev.weft.core;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 
 /**
  * The service provider interface an OS backend implements: it creates sockets whose operations
@@ -46,4 +47,12 @@ public interface Backend extends AutoCloseable {
      * receives and sends through this backend.
      */
     NativeDatagram openDatagram(InetSocketAddress local) throws IOException;
+
+    /**
+     * Opens {@code path} for reads and writes that complete through this backend.
+     *
+     * @throws IOException the exception {@code FileChannel.open} throws for the same failure
+     *                     (NoSuchFileException, AccessDeniedException, ...)
+     */
+    NativeFile openFile(Path path, FileAccess access) throws IOException;
 }

@@ -4,7 +4,6 @@ import dev.weft.core.PendingOp.Wake;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one blocking path every handle's operation takes, whatever the handle (stream socket,
@@ -49,26 +48,9 @@ final class BlockingCall {
             }
             return op.await(deadline, cancel);
         } catch (Throwable t) {
-            settleAfterFailure(handle, op, cancel);
+            handle.settleAfterFailure(op, ignored -> cancel.run());
             throw t;
         }
-    }
-
-    /** Cancels {@code op} and waits for its completion using nothing that could fail again. */
-    private static void settleAfterFailure(NativeHandle handle, PendingOp op, Runnable cancel) {
-        if (op.isInFlight()) {
-            op.markCancelRequested();
-            try {
-                cancel.run();
-            } catch (Throwable ignored) {
-                // close() below cancels again
-            }
-            handle.close();
-        }
-        while (!op.isDone()) {
-            LockSupport.parkNanos(op, 1_000_000); // interrupts cannot end this wait
-        }
-        op.consume();
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.weft.core;
 
 import java.net.SocketException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * An OS socket owned by a backend, with the bookkeeping that keeps its native memory safe.
@@ -148,6 +150,27 @@ public abstract class NativeHandle {
 
     /** Debug mode: marks this handle's ops freed before the backend frees their contexts. */
     void retireOps() {
+    }
+
+    /**
+     * For a waiter that is dying (an Error, say) with {@code op} maybe still in the kernel: cancels
+     * it, closes the handle and waits for its completion using nothing that could fail again, so
+     * the memory the kernel uses is never given back early.
+     */
+    final void settleAfterFailure(PendingOp op, Consumer<PendingOp> cancel) {
+        if (op.isInFlight()) {
+            op.markCancelRequested();
+            try {
+                cancel.accept(op);
+            } catch (Throwable ignored) {
+                // close() below cancels again
+            }
+            close();
+        }
+        while (!op.isDone()) {
+            LockSupport.parkNanos(op, 1_000_000); // interrupts cannot end this wait
+        }
+        op.consume();
     }
 
     /** The runtime's accounting, for backends to report native memory into. */

@@ -7,8 +7,10 @@ import dev.weft.bindings.windows.Ws2_32;
 import dev.weft.bindings.windows.WsaData;
 import dev.weft.core.Backend;
 import dev.weft.core.BackendConfig;
+import dev.weft.core.FileAccess;
 import dev.weft.core.LiveHandles;
 import dev.weft.core.NativeDatagram;
+import dev.weft.core.NativeFile;
 import dev.weft.core.NativeListener;
 import dev.weft.core.NativeSocket;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -390,6 +393,28 @@ public final class IocpBackend implements Backend {
             table.close();
             arena.close();
             live.accounting().freed(arenaBytes);
+        }
+    }
+
+    /**
+     * Opens a file for overlapped I/O, associated with the port. Skip-on-success is used unless
+     * {@value #SKIP_PROPERTY} is "false": the layered-provider caveat concerns sockets only.
+     */
+    @Override
+    public NativeFile openFile(Path path, FileAccess access) throws IOException {
+        checkOpen();
+        long handle = FileCalls.open(path.toAbsolutePath().toString(), access);
+        try (Arena temp = Arena.ofConfined()) {
+            MemorySegment state = CallState.allocate(temp);
+            SocketCalls.associate(port, handle, state);
+            boolean skip = !"false".equals(System.getProperty(SKIP_PROPERTY))
+                    && SocketCalls.skipCompletionPortOnSuccess(handle, state);
+            IocpFile file = new IocpFile(this, handle, skip);
+            file.publish();
+            return file;
+        } catch (IOException | RuntimeException e) {
+            FileCalls.closeQuietly(handle);
+            throw e;
         }
     }
 }

@@ -2,12 +2,15 @@ package dev.weft.uring;
 
 import dev.weft.core.Backend;
 import dev.weft.core.BackendConfig;
+import dev.weft.core.FileAccess;
 import dev.weft.core.LiveHandles;
 import dev.weft.core.NativeDatagram;
+import dev.weft.core.NativeFile;
 import dev.weft.core.NativeListener;
 import dev.weft.core.NativeSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -267,5 +270,11 @@ public final class IoUringBackend implements Backend {
     @Override
     public String toString() {
         return "IoUringBackend[rings=" + rings.length + "]";
+    }
+
+    @Override
+    public NativeFile openFile(Path path, FileAccess access) throws IOException {
+        checkOpen();
+        return UringFile.open(live, ringSet, closer, path.toString(), access);
     }
 }

@@ -36,12 +36,20 @@ final class UringOp extends PendingOp implements Completion {
      * @return this submission's user_data, for {@link #cancel(long)}
      */
     long submit(int opcode, int fd, MemorySegment memory, long addr, int len, long off, int opFlags) {
+        return submit(opcode, fd, memory, addr, len, off, opFlags, 0);
+    }
+
+    /**
+     * As {@link #submit(int, int, MemorySegment, long, int, long, int)}, with SQE flags
+     * ({@code IOSQE_*}), e.g. IOSQE_ASYNC for an operation that is to run in the kernel's worker.
+     */
+    long submit(int opcode, int fd, MemorySegment memory, long addr, int len, long off, int opFlags, int sqeFlags) {
         long ud = rings.ops().nextUserData(slot);
         Ring ring = rings.current();
         inUse = memory;
         submittedOn = ring; // before userData: a cancel that sees this user_data sees this ring
         userData = ud;
-        if (!ring.submit(opcode, fd, addr, len, off, 0, opFlags, ud)) {
+        if (!ring.submit(opcode, fd, addr, len, off, 0, opFlags, sqeFlags, 0, ud)) {
             inUse = null;
             if (beforeFinish != null) {
                 beforeFinish.run();

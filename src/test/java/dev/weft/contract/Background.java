@@ -74,7 +74,7 @@ public final class Background {
      * test can act while it is blocked. Tests stay correct if the thread was not blocked yet:
      * this only makes it likely that they exercise the blocked path.
      */
-    static void awaitParked(Thread thread) throws InterruptedException {
+    public static void awaitParked(Thread thread) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() - deadline < 0) {
             Thread.State state = thread.getState();

@@ -38,4 +38,19 @@ public final class Errno {
     public static final int ECANCELED = 125;
     public static final int EAFNOSUPPORT = 97;
     public static final int EMSGSIZE = 90;
+
+    // file errors (open(2), read(2), write(2))
+    public static final int EIO = 5;
+    public static final int EACCES = 13;
+    public static final int EEXIST = 17;
+    public static final int ENOTDIR = 20;
+    public static final int EISDIR = 21;
+    public static final int EFBIG = 27;
+    public static final int ENOSPC = 28;
+    public static final int ESPIPE = 29;
+    public static final int EROFS = 30;
+    public static final int ELOOP = 40;
+    public static final int ENAMETOOLONG = 36;
+    public static final int EDQUOT = 122;
+    public static final int EOPNOTSUPP = 95;
 }

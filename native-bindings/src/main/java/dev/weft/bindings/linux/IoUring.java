@@ -32,6 +32,12 @@ public final class IoUring {
     public static final int IORING_OP_SEND = 26;
     public static final int IORING_OP_RECV = 27;
     public static final int IORING_OP_SHUTDOWN = 34;
+    public static final int IORING_OP_FSYNC = 3;
+    public static final int IORING_OP_READ = 22;
+    public static final int IORING_OP_WRITE = 23;
+
+    // io_uring_sqe.fsync_flags for IORING_OP_FSYNC
+    public static final int IORING_FSYNC_DATASYNC = 1 << 0;
 
     // io_uring_sqe.flags
     public static final int IOSQE_FIXED_FILE = 1 << 0;

@@ -19,6 +19,8 @@ public final class NtStatus {
     public static final int STATUS_CONNECTION_REFUSED = 0xC0000236;
     public static final int STATUS_CONNECTION_ABORTED = 0xC0000241;
     public static final int STATUS_IO_TIMEOUT = 0xC00000B5;
+    public static final int STATUS_END_OF_FILE = 0xC0000011;
+    public static final int STATUS_DISK_FULL = 0xC000007F;
     public static final int STATUS_NETWORK_UNREACHABLE = 0xC000023C;
     public static final int STATUS_HOST_UNREACHABLE = 0xC000023D;
     public static final int STATUS_INSUFFICIENT_RESOURCES = 0xC000009A;
