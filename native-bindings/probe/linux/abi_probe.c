@@ -135,10 +135,6 @@ int main(void) {
     FIELD(msghdr, msg_controllen);
     FIELD(msghdr, msg_flags);
 
-    SIZE(iovec);
-    FIELD(iovec, iov_base);
-    FIELD(iovec, iov_len);
-
     /* <linux/io_uring.h> */
     CONST(IORING_SETUP_CQSIZE);
     CONST(IORING_SETUP_CLAMP);
