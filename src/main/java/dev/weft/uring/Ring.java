@@ -337,6 +337,9 @@ final class Ring implements AutoCloseable {
      * @return 0, or -errno (EINTR included: the caller just loops)
      */
     int waitForCompletions() {
+        if (!closed && !broken) {
+            doorbell.listen(this); // its last read may have been reaped since the owner's work was taken
+        }
         int rc = enter(sq.pending(), 1, IORING_ENTER_GETEVENTS);
         if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
             ringFailed("io_uring_enter(GETEVENTS)", -rc);
