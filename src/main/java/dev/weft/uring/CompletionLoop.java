@@ -1,18 +1,17 @@
 package dev.weft.uring;
 
 /**
- * The platform thread that owns one ring: it submits the ring's long-lived requests (each
- * socket's multishot recv), reaps the CQEs no submitter picked up, and waits in the kernel
- * when there is nothing to do.
+ * The platform thread that owns one ring: its only submitter (other threads queue requests for
+ * it, see {@link Ring}), its reaper, and the one thread that waits in the kernel for it.
  *
- * <p>Why a thread of its own: io_uring runs the completion work of a request whose data arrives
- * later (copying a chunk into a provided buffer, posting the CQE) as task work on the thread
- * that submitted the request. A multishot recv submitted from a virtual thread's carrier would
- * wake that carrier from its idle sleep for every chunk, and then a second thread to reap the
- * CQE. Submitted from here, the chunk's work runs inside this thread's own wait
- * (io_uring_enter(GETEVENTS)), which then returns, reaps the CQE and unparks the reader: one
- * thread woken per arrival, and none while the ring is idle (this thread then sleeps in the
- * kernel and costs no CPU).
+ * <p>Why a thread of its own: the kernel ties each request to the thread that submitted it. It
+ * runs the request's completion work (copying a chunk into a provided buffer, posting the CQE)
+ * on that thread, and cancels the request when that thread ends. A virtual thread's carrier is
+ * neither: it sleeps when idle (so a request from it woke it, and then a second thread to reap)
+ * and the scheduler retires it after 30 idle seconds (so a read parked that long was cancelled).
+ * This thread lives as long as the ring; the completion work of every request runs inside its
+ * own wait (io_uring_enter(GETEVENTS)), which then returns, reaps the CQEs and unparks the
+ * waiters. An idle ring costs nothing: this thread sleeps in the kernel.
  *
  * <p>Never runs user code: completions only record results and unpark.
  */
@@ -33,33 +32,36 @@ final class CompletionLoop implements Runnable {
 
     @Override
     public void run() {
-        while (true) {
-            ring.runOwnerTasks();
-            reapAll();
-            if (stopping) {
-                return;
+        try {
+            ring.startOnOwner();
+            while (!ring.isBroken()) {
+                ring.takeOwnerWork();
+                reapAll();
+                if (stopping) {
+                    return;
+                }
+                if (ring.hasOwnerWork()) {
+                    continue; // queued while reaping
+                }
+                ring.waitForCompletions();
             }
-            if (ring.hasOwnerTasks()) {
-                continue; // queued while reaping: the wake-up NOP may be among the CQEs just reaped
-            }
-            ring.waitForCompletions();
-            if (ring.isBroken()) {
-                return; // logged by the ring; nothing can complete any more
-            }
+            // broken: logged by the ring; nothing can complete any more
+        } finally {
+            ring.ownerStopped();
         }
     }
 
-    /** Reaps until the CQ is empty, waiting out a submitter that holds the reaping turn. */
+    /** Reaps until the CQ is empty. */
     private void reapAll() {
         while (ring.tryReap() > 0 || ring.hasCompletions()) {
             Thread.onSpinWait();
         }
     }
 
-    /** Runs what is queued for the ring's owner, reaps what is left, then ends the thread. */
+    /** Takes what is queued for the owner, reaps what is left, then ends the thread. */
     void stop() throws InterruptedException {
         stopping = true;
-        ring.wake(); // a NOP's CQE gets the thread out of its wait
+        ring.wake();
         thread.join();
     }
 }

@@ -6,25 +6,32 @@ import dev.weft.core.PendingOp;
 import dev.weft.core.SocketError;
 
 /**
- * Hands each CQE of one ring to the {@link Completion} its user_data names. Runs on whichever
- * thread reaps (a submitter right after its io_uring_enter, or the ring's {@link CompletionLoop}),
- * always holding the ring's reaping turn, so CQEs are consumed by one thread at a time.
+ * Hands each CQE of one ring to the {@link Completion} its user_data names. Runs on the ring's
+ * {@link CompletionLoop} thread, the only one that reaps.
  *
  * <p>A completion only records its result and unparks its waiter: no user code, no blocking.
  */
 final class CompletionRouter implements CompletionQueue.Handler {
     private final OpTable ops;
     private final String ringName;
+    private final Runnable doorbellRead;
 
-    CompletionRouter(OpTable ops, String ringName) {
+    /** @param doorbellRead runs when the read on the owner's {@link Doorbell} completes */
+    CompletionRouter(OpTable ops, String ringName, Runnable doorbellRead) {
         this.ops = ops;
         this.ringName = ringName;
+        this.doorbellRead = doorbellRead;
     }
 
     @Override
     public void handle(long userData, int res, int flags) {
-        if (UserData.tag(userData) != UserData.TAG_OP) {
-            return; // an ASYNC_CANCEL's or a wake-up NOP's own CQE: nobody waits for it
+        int tag = UserData.tag(userData);
+        if (tag == UserData.TAG_WAKE) {
+            doorbellRead.run();
+            return;
+        }
+        if (tag != UserData.TAG_OP) {
+            return; // an ASYNC_CANCEL's own CQE: nobody waits for it
         }
         Completion completion = ops.get(UserData.slot(userData));
         if (completion == null || completion.userData() != userData) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
+import static dev.weft.bindings.linux.Errno.EINVAL;
 import static dev.weft.bindings.linux.IoUring.*;
 import static dev.weft.bindings.linux.Mman.*;
 
@@ -79,15 +80,24 @@ final class MappedRing implements AutoCloseable {
 
     /**
      * Sets up a ring with at least {@code sqEntries} SQEs and {@code cqEntries} CQEs (each
-     * clamped to the kernel's maximum).
+     * clamped to the kernel's maximum), disabled until its owner thread enables it
+     * ({@link #enable}) so that this thread is the ring's one submitter. On Linux 6.1+ the ring
+     * is also SINGLE_ISSUER and DEFER_TASKRUN: the kernel then runs completion work only when
+     * the owner asks for completions, in batches, instead of interrupting it for each one.
      */
     static MappedRing open(int sqEntries, int cqEntries) throws IOException {
+        final boolean DEFER_TASKRUN = Boolean.parseBoolean(System.getProperty("weft.uring.deferTaskrun", "true"));
+        int base = IORING_SETUP_CLAMP | IORING_SETUP_CQSIZE | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_R_DISABLED;
         try (Arena setup = Arena.ofConfined()) {
             MemorySegment errno = setup.allocate(LibC.CAPTURE_STATE_LAYOUT);
             MemorySegment params = setup.allocate(IoUringParams.layout());
-            IoUringParams.flags(params, IORING_SETUP_CLAMP | IORING_SETUP_CQSIZE | IORING_SETUP_COOP_TASKRUN);
-            IoUringParams.cq_entries(params, Math.max(cqEntries, 2 * sqEntries));
-            long fd = LibC.io_uring_setup(errno, sqEntries, params);
+            long fd = DEFER_TASKRUN
+                    ? setUp(errno, params, sqEntries, cqEntries, base | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
+                    : setUp(errno, params, sqEntries, cqEntries, base);
+            if (fd < 0 && DEFER_TASKRUN && LibC.errno(errno) == EINVAL) {
+                params.fill((byte) 0);
+                fd = setUp(errno, params, sqEntries, cqEntries, base); // a kernel before 6.1
+            }
             if (fd < 0) {
                 int code = LibC.errno(errno);
                 throw new IOException("io_uring_setup failed, errno " + code
@@ -100,6 +110,26 @@ final class MappedRing implements AutoCloseable {
                 SocketCalls.close((int) fd);
                 throw e;
             }
+        }
+    }
+
+    private static long setUp(MemorySegment errno, MemorySegment params, int sqEntries, int cqEntries, int flags) {
+        IoUringParams.flags(params, flags);
+        IoUringParams.cq_entries(params, Math.max(cqEntries, 2 * sqEntries));
+        return LibC.io_uring_setup(errno, sqEntries, params);
+    }
+
+    /**
+     * Enables the ring; must be called by the thread that is to submit to it (with
+     * SINGLE_ISSUER the kernel refuses every other submitter).
+     *
+     * @return 0, or the errno
+     */
+    int enable() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = a.allocate(LibC.CAPTURE_STATE_LAYOUT);
+            long rc = LibC.io_uring_register(errno, fd, IORING_REGISTER_ENABLE_RINGS, MemorySegment.NULL, 0);
+            return rc < 0 ? LibC.errno(errno) : 0;
         }
     }
 

@@ -10,36 +10,34 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.weft.bindings.linux.Errno.EAGAIN;
+import static dev.weft.bindings.linux.Errno.ECANCELED;
 import static dev.weft.bindings.linux.Errno.EBUSY;
 import static dev.weft.bindings.linux.Errno.EINTR;
 import static dev.weft.bindings.linux.IoUring.IORING_ENTER_GETEVENTS;
 import static dev.weft.bindings.linux.IoUring.IORING_OP_ASYNC_CANCEL;
-import static dev.weft.bindings.linux.IoUring.IORING_OP_NOP;
 
 /**
  * One io_uring instance as weft drives it: submitting SQEs, reaping CQEs into the
  * {@link Completion}s the backend's {@link OpTable} names, and waiting in the kernel.
  *
- * <p><b>Submitting</b> ({@link #submit}): any thread writes its SQE into the shared queue (a
- * short monitor, no system call inside) and then calls io_uring_enter itself, with no lock
- * held, to hand the published entries to the kernel. Concurrent io_uring_enter calls on one
- * ring are serialized by the kernel; an entry published by one thread may be consumed by
- * another's call, which is fine: each call only says how many are waiting. io_uring issues a
- * recv or send at once during io_uring_enter, so when the data (or the socket buffer space) is
- * already there the submitter finds the CQE right after its call, reaps it and returns without
- * parking. A full queue or a kernel that says "busy" is backpressure: the submitter makes room
- * and tries again; an operation is never failed for it, and a submission (a cancel included)
- * is never left for another thread to finish.
+ * <p><b>One submitter, the owner.</b> Every SQE is written and handed to the kernel by the
+ * ring's owner, its {@link CompletionLoop} thread; another thread ({@link #submit} from a
+ * virtual thread's carrier) queues a request and rings the owner's {@link Doorbell}. Two reasons,
+ * both measured: the kernel ties a request to the thread that submitted it, so a carrier that
+ * ends (the scheduler retires carriers idle for 30 s) takes every read or write it submitted
+ * with it, cancelled ("Operation cancelled" on a healthy connection); and the kernel runs a
+ * request's completion work on its submitter, so a request submitted from a carrier woke that
+ * carrier and then a second thread to reap. With one submitter the ring is also SINGLE_ISSUER and
+ * DEFER_TASKRUN (Linux 6.1+): completion work waits until the owner asks for completions and
+ * runs in one batch. The hot paths do not queue: a socket's multishot recv is submitted by the
+ * owner itself and sends go straight to the socket (see {@link UringSocket}).
  *
- * <p><b>Reaping</b> ({@link #tryReap}): one thread at a time consumes the CQ, whoever holds the
- * reaping turn: a submitter after its io_uring_enter, or the ring's {@link CompletionLoop}.
- * Completions only record results and unpark. When the kernel had to keep CQEs aside because
- * the CQ was full (IORING_SQ_CQ_OVERFLOW), the reaper moves them in with io_uring_enter(GETEVENTS).
+ * <p><b>Reaping</b> ({@link #tryReap}): the owner consumes the CQ; completions only record
+ * results and unpark. When the kernel had to keep CQEs aside because the CQ was full
+ * (IORING_SQ_CQ_OVERFLOW), the owner moves them in with io_uring_enter(GETEVENTS).
  *
- * <p><b>Waiting</b> ({@link #waitForCompletions}): only the ring's owner, its
- * {@link CompletionLoop} thread, blocks in the kernel. Requests that stay armed for a socket's
- * lifetime are submitted by the owner ({@link #runOnOwner}), so the kernel's completion work for
- * them runs in that wait.
+ * <p><b>Waiting</b> ({@link #waitForCompletions}): the owner submits what it wrote and blocks
+ * in the kernel in one io_uring_enter.
  */
 final class Ring implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.weft.uring");
@@ -52,15 +50,10 @@ final class Ring implements AutoCloseable {
     private final CompletionRouter router;
     private final Accounting accounting;
     private final long nativeBytes;
-    /** The reaping turn: held by the one thread consuming the CQ. */
+    /** The reaping turn: held while the CQ is consumed, so {@link #close} can wait a reap out. */
     private final AtomicBoolean reaping = new AtomicBoolean();
     private final Arena arena = Arena.ofShared();
-    /**
-     * Where every io_uring_enter writes errno. Written by concurrent calls and therefore never
-     * read: a call that fails has consumed nothing, so it is repeated under {@link #errno}'s
-     * monitor to learn why (see {@link #enter}).
-     */
-    private final MemorySegment scratchErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
+    /** Where the owner's io_uring_enter calls write errno. */
     private final MemorySegment errno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
     /** The provided buffer ring multishot recvs select from; null when they are off. */
     private ProvidedBuffers recvBuffers;
@@ -68,19 +61,28 @@ final class Ring implements AutoCloseable {
     private final AtomicInteger recvsClosing = new AtomicInteger();
     private volatile boolean closed;
     private volatile boolean broken;
-    /** The ring's {@link CompletionLoop} thread; see {@link #runOnOwner}. */
+    /** The ring's {@link CompletionLoop} thread, its only submitter. */
     private volatile Thread owner;
+    /** Set when the owner has stopped: nothing queued from now on would ever be submitted. */
+    private volatile boolean ownerStopped;
+    private final Doorbell doorbell;
+    private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> ownerTasks = new ConcurrentLinkedQueue<>();
 
-    private Ring(MappedRing mapped, OpTable ops, Accounting accounting) {
+    /** An SQE another thread asked the owner to submit. */
+    private record Request(int opcode, int fd, long addr, int len, long off, int ioprio, int opFlags,
+                           int sqeFlags, int bufGroup, long userData) { }
+
+    private Ring(MappedRing mapped, Doorbell doorbell, OpTable ops, Accounting accounting) {
         this.mapped = mapped;
+        this.doorbell = doorbell;
         this.ops = ops;
         this.fd = mapped.fd;
         this.sq = mapped.sq;
         this.cq = mapped.cq;
         this.accounting = accounting;
-        this.router = new CompletionRouter(ops, toString());
-        this.nativeBytes = mapped.mappedBytes + scratchErrno.byteSize() + errno.byteSize();
+        this.router = new CompletionRouter(ops, toString(), doorbell::readCompleted);
+        this.nativeBytes = mapped.mappedBytes + errno.byteSize();
         accounting.allocated(nativeBytes);
     }
 
@@ -88,11 +90,19 @@ final class Ring implements AutoCloseable {
      * Sets up a ring with at least {@code sqEntries} SQEs and {@code cqEntries} CQEs and, if
      * {@code recvBufferCount > 0}, a provided buffer ring for multishot recvs. Its CQEs are
      * routed through {@code ops}. Its native memory is reported to {@code accounting} until
-     * {@link #close}.
+     * {@link #close}. It takes no submission until its owner has called {@link #startOnOwner}.
      */
     static Ring open(int sqEntries, int cqEntries, int recvBufferCount, int recvBufferSize, OpTable ops,
                      Accounting accounting) throws IOException {
-        Ring ring = new Ring(MappedRing.open(sqEntries, cqEntries), ops, accounting);
+        MappedRing mapped = MappedRing.open(sqEntries, cqEntries);
+        Doorbell doorbell;
+        try {
+            doorbell = new Doorbell();
+        } catch (IOException | RuntimeException e) {
+            mapped.close();
+            throw e;
+        }
+        Ring ring = new Ring(mapped, doorbell, ops, accounting);
         if (recvBufferCount > 0) {
             try {
                 ring.recvBuffers = ProvidedBuffers.register(ring.fd, recvBufferCount, recvBufferSize, accounting);
@@ -137,10 +147,19 @@ final class Ring implements AutoCloseable {
         owner = thread;
     }
 
+    /** The owner's first step: enables the ring (this thread becomes its submitter) and listens for the doorbell. */
+    void startOnOwner() {
+        int code = mapped.enable();
+        if (code != 0) {
+            ringFailed("io_uring_register(IORING_REGISTER_ENABLE_RINGS)", code);
+            return;
+        }
+        doorbell.listen(this);
+    }
+
     /**
      * Runs {@code task} on the ring's owner thread: now if the caller is that thread, else as
-     * soon as the owner wakes (a NOP wakes it). For submissions whose completion work should
-     * run on the owner rather than on the submitting carrier (see {@link CompletionLoop}).
+     * soon as the owner wakes. For work that submits, so that it submits from the owner.
      */
     void runOnOwner(Runnable task) {
         if (Thread.currentThread() == owner) {
@@ -148,20 +167,55 @@ final class Ring implements AutoCloseable {
             return;
         }
         ownerTasks.add(task);
-        wake();
+        doorbell.ring();
     }
 
-    /** True when tasks wait for the owner. */
-    boolean hasOwnerTasks() {
-        return !ownerTasks.isEmpty();
+    /** True when requests or tasks wait for the owner. */
+    boolean hasOwnerWork() {
+        return !requests.isEmpty() || !ownerTasks.isEmpty();
     }
 
-    /** Runs the tasks queued by {@link #runOnOwner}; the owner thread only. */
-    void runOwnerTasks() {
+    /**
+     * The owner: writes the SQEs other threads asked for and runs their tasks, then posts the
+     * doorbell's read again if it completed. The SQEs go to the kernel with the next wait.
+     */
+    void takeOwnerWork() {
+        doorbell.answered(); // first: whatever is queued after this rings again
+        Request r;
+        while ((r = requests.poll()) != null) {
+            if (!push(r.opcode(), r.fd(), r.addr(), r.len(), r.off(), r.ioprio(), r.opFlags(), r.sqeFlags(),
+                    r.bufGroup(), r.userData())) {
+                router.handle(r.userData(), -ECANCELED, 0);
+            }
+        }
         Runnable task;
         while ((task = ownerTasks.poll()) != null) {
             task.run();
         }
+        if (!closed && !broken) {
+            doorbell.listen(this);
+        }
+    }
+
+    /**
+     * The owner has stopped (or the ring broke): hands the kernel what was written, then fails
+     * every request still queued, now and whenever one is queued later, so no waiter is left
+     * behind.
+     */
+    void ownerStopped() {
+        if (!closed && !broken && sq.pending() > 0) {
+            handToKernel(sq.pending());
+        }
+        ownerStopped = true;
+        failQueuedRequests();
+    }
+
+    private void failQueuedRequests() {
+        Request r;
+        while ((r = requests.poll()) != null) {
+            router.handle(r.userData(), -ECANCELED, 0);
+        }
+        ownerTasks.clear();
     }
 
     /** True when at least one CQE waits to be reaped; a plain memory read. */
@@ -170,8 +224,7 @@ final class Ring implements AutoCloseable {
     }
 
     /**
-     * Reaps every CQE now posted, unless another thread holds the reaping turn (it reaps what
-     * is there before it lets go, or the completion loop comes by).
+     * Reaps every CQE now posted (the owner), moving in those the kernel kept aside.
      *
      * @return CQEs reaped
      */
@@ -179,25 +232,19 @@ final class Ring implements AutoCloseable {
         if (!reaping.compareAndSet(false, true)) {
             return 0;
         }
-        int n;
         try {
             if (closed) {
                 return 0;
             }
-            n = cq.reap(router);
+            int n = cq.reap(router);
             if (sq.cqOverflowed()) {
                 enter(0, 0, IORING_ENTER_GETEVENTS); // moves the kept-aside CQEs into the CQ
                 n += cq.reap(router);
             }
+            return n;
         } finally {
             reaping.set(false);
         }
-        if (n > 0 && !ownerTasks.isEmpty() && Thread.currentThread() != owner) {
-            // The CQEs just reaped may include the NOP that was to wake the owner for those
-            // tasks: post another, and leave it for the owner to find.
-            postWake();
-        }
-        return n;
     }
 
     /**
@@ -214,43 +261,44 @@ final class Ring implements AutoCloseable {
     }
 
     /**
-     * Submits one SQE with SQE flags (IOSQE_*) and a buffer group (for IOSQE_BUFFER_SELECT).
+     * Submits one SQE with SQE flags (IOSQE_*) and a buffer group (for IOSQE_BUFFER_SELECT): the
+     * owner writes it at once (it reaches the kernel with the owner's next io_uring_enter);
+     * another thread queues it for the owner. A queued request whose ring stops before
+     * submitting it completes with ECANCELED, like one the kernel cancels.
      *
      * @see #submit(int, int, long, int, long, int, int, long)
      */
     boolean submit(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
                    int sqeFlags, int bufGroup, long userData) {
-        if (!push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData)) {
+        if (closed || broken) {
             return false;
         }
-        if (cq.ready()) {
-            tryReap(); // usually this submission's own CQE: the op completed inside the call
+        if (Thread.currentThread() == owner) {
+            return push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData);
+        }
+        requests.add(new Request(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData));
+        doorbell.ring();
+        if (ownerStopped) {
+            failQueuedRequests(); // the owner may have stopped before it could see this one
         }
         return true;
     }
 
-    /** Writes one SQE and hands it to the kernel, waiting for room if the queue is full. */
+    /** The owner writes one SQE, handing the queue to the kernel first if it is full. */
     private boolean push(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
                          int sqeFlags, int bufGroup, long userData) {
-        int published;
-        while ((published = sq.push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup,
-                userData)) == 0) {
-            if (closed || broken) {
+        while (sq.push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData) == 0) {
+            if (closed || broken || !handToKernel(sq.pending())) {
                 return false;
             }
-            // Full: push what is published to the kernel, make room in the CQ, let others run.
-            if (!handToKernel(sq.pending())) {
-                return false;
-            }
-            Thread.yield();
         }
-        return handToKernel(published);
+        return true;
     }
 
     /**
      * Calls io_uring_enter to submit {@code count} published entries. "Busy" (EAGAIN/EBUSY: the
-     * kernel is short of memory or of CQ room) leaves them published: reap, yield and try again
-     * until this thread's entries are taken.
+     * kernel is short of memory or of CQ room) is backpressure: reap and try again until the
+     * entries are taken.
      *
      * @return false if the ring is broken
      */
@@ -277,26 +325,22 @@ final class Ring implements AutoCloseable {
         submit(IORING_OP_ASYNC_CANCEL, -1, target, 0, 0, 0, 0, UserData.withTag(target, UserData.TAG_CANCEL));
     }
 
-    /** Posts a CQE that only wakes the owner if it waits in the kernel. */
-    boolean wake() {
-        return postWake();
-    }
-
-    /** Posts a wake-up NOP and does not reap it: it is there for the owner to find. */
-    private boolean postWake() {
-        return push(IORING_OP_NOP, -1, 0, 0, 0, 0, 0, 0, 0, UserData.TAG_WAKE);
+    /** Gets the owner out of its wait in the kernel (or makes its next wait return at once). */
+    void wake() {
+        doorbell.ring();
     }
 
     /**
-     * Blocks the calling thread in the kernel until at least one CQE is ready (moving CQEs the
-     * kernel kept aside into the CQ on the way). Submits nothing: asking to submit more entries
-     * than are published makes the kernel skip the wait, and every submitter hands its own
-     * entries over anyway.
+     * The owner: submits the SQEs it wrote and blocks in the kernel until at least one CQE is
+     * ready (moving CQEs the kernel kept aside into the CQ on the way).
      *
      * @return 0, or -errno (EINTR included: the caller just loops)
      */
     int waitForCompletions() {
-        int rc = enter(0, 1, IORING_ENTER_GETEVENTS);
+        if (!closed && !broken) {
+            doorbell.listen(this); // its last read may have been reaped since the owner's work was taken
+        }
+        int rc = enter(sq.pending(), 1, IORING_ENTER_GETEVENTS);
         if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
             ringFailed("io_uring_enter(GETEVENTS)", -rc);
         }
@@ -308,26 +352,16 @@ final class Ring implements AutoCloseable {
         return broken;
     }
 
-    /**
-     * io_uring_enter without a lock. Returns the result or -errno; EINTR is retried. A call that
-     * fails (-1) has consumed no entry and completed no wait, so it is simply made again, this
-     * time under a monitor with an errno buffer of its own, to learn the errno.
-     */
+    /** io_uring_enter by the owner. Returns the result or -errno; EINTR is retried. */
     private int enter(int toSubmit, int minComplete, int flags) {
-        long rc = LibC.io_uring_enter(scratchErrno, fd, toSubmit, minComplete, flags, MemorySegment.NULL, 0);
-        if (rc >= 0) {
-            return (int) rc;
-        }
-        synchronized (errno) {
-            while (true) {
-                rc = LibC.io_uring_enter(errno, fd, toSubmit, minComplete, flags, MemorySegment.NULL, 0);
-                if (rc >= 0) {
-                    return (int) rc;
-                }
-                int code = LibC.errno(errno);
-                if (code != EINTR) {
-                    return -code;
-                }
+        while (true) {
+            long rc = LibC.io_uring_enter(errno, fd, toSubmit, minComplete, flags, MemorySegment.NULL, 0);
+            if (rc >= 0) {
+                return (int) rc;
+            }
+            int code = LibC.errno(errno);
+            if (code != EINTR) {
+                return -code;
             }
         }
     }
@@ -357,6 +391,7 @@ final class Ring implements AutoCloseable {
             Thread.onSpinWait(); // a reap that began before the flag was seen ends first
         }
         mapped.close();
+        doorbell.close(); // after the ring: its read on the eventfd is gone with it
         if (recvBuffers != null) {
             recvBuffers.close(); // after the ring: no recv can write into them any more
         }

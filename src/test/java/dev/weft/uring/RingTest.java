@@ -102,6 +102,55 @@ class RingTest {
     }
 
     @Test
+    void aReadOutlivesTheThreadThatAskedForIt() throws Exception {
+        IoUringBackend backend = backend(1, 64, 256);
+        NativeListener listener = backend.listen(ANY_LOOPBACK, 16);
+        NativeSocket[] pair = connectedPair(backend, listener);
+        Arena arena = Arena.ofShared();
+        toClose.add(arena);
+        UringOp recv = new UringOp(backend.rings());
+        int fd = ((UringSocket) pair[1]).fd();
+        MemorySegment buffer = arena.allocate(16);
+        recv.arm();
+
+        // The kernel cancels the requests a thread submitted when that thread ends. Carriers end
+        // (the scheduler retires one idle for 30 s) while their virtual threads' reads stay parked:
+        // the read must not belong to the thread that asked for it.
+        String[] task = new String[1];
+        Thread asker = Thread.ofPlatform().start(() -> {
+            task[0] = threadTaskPath();
+            recv.submit(IORING_OP_RECV, fd, buffer, buffer.address(), 16, 0, 0);
+        });
+        asker.join();
+        while (java.nio.file.Files.exists(java.nio.file.Path.of(task[0]))) {
+            Thread.onSpinWait(); // until the kernel has finished the thread's exit
+        }
+
+        MemorySegment one = arena.allocate(1);
+        one.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 7);
+        pair[0].writeFully(one);
+        recv.awaitUninterruptibly();
+        assertThat(recv.error()).as("error of a recv whose asking thread has ended").isNull();
+        assertThat(recv.value()).isEqualTo(1);
+        assertThat(buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0)).isEqualTo((byte) 7);
+        recv.consume();
+        recv.unregister();
+        pair[0].close();
+        pair[1].close();
+        listener.close();
+    }
+
+    /** /proc/self/task/TID of the calling platform thread: it disappears once the thread has exited. */
+    private static String threadTaskPath() {
+        try {
+            java.nio.file.Path self = java.nio.file.Path.of("/proc/thread-self").toRealPath();
+            return "/proc/self/task/" + self.getFileName();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void readsCompleteWhenTheirCompletionsOverflowTheCq() throws Exception {
         IoUringBackend backend = backend(1, 4, 8);
         assertThat(backend.rings().all()[0].cqEntries()).isEqualTo(8);

@@ -8,7 +8,10 @@ public final class IoUring {
     public static final int IORING_SETUP_CQSIZE = 1 << 3;
     public static final int IORING_SETUP_CLAMP = 1 << 4;
     public static final int IORING_SETUP_SUBMIT_ALL = 1 << 7;
+    public static final int IORING_SETUP_R_DISABLED = 1 << 6;
     public static final int IORING_SETUP_COOP_TASKRUN = 1 << 8;
+    public static final int IORING_SETUP_SINGLE_ISSUER = 1 << 12;
+    public static final int IORING_SETUP_DEFER_TASKRUN = 1 << 13;
 
     // io_uring_params.features
     public static final int IORING_FEAT_SINGLE_MMAP = 1 << 0;
@@ -29,6 +32,7 @@ public final class IoUring {
     public static final int IORING_OP_ASYNC_CANCEL = 14;
     public static final int IORING_OP_CONNECT = 16;
     public static final int IORING_OP_CLOSE = 19;
+    public static final int IORING_OP_READ = 22;
     public static final int IORING_OP_SEND = 26;
     public static final int IORING_OP_RECV = 27;
     public static final int IORING_OP_SHUTDOWN = 34;
@@ -72,6 +76,7 @@ public final class IoUring {
 
     // io_uring_register(2) opcodes
     public static final int IORING_REGISTER_PROBE = 8;
+    public static final int IORING_REGISTER_ENABLE_RINGS = 12;
     public static final int IORING_REGISTER_PBUF_RING = 22;
     public static final int IORING_UNREGISTER_PBUF_RING = 23;
 }

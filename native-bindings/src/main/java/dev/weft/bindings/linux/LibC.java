@@ -170,6 +170,32 @@ public final class LibC {
     private static final MethodHandle send$MH = downcall("send",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
 
+    /** eventfd(2) flags. */
+    public static final int EFD_CLOEXEC = 02000000;
+
+    private static final MethodHandle eventfd$MH = downcall("eventfd",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle write$MH = downcall("write",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+
+    /** {@code int eventfd(unsigned int initval, int flags)}. */
+    public static int eventfd(MemorySegment captureState, int initval, int flags) {
+        try {
+            return (int) eventfd$MH.invokeExact(captureState, initval, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ssize_t write(int fd, const void *buf, size_t count)}. */
+    public static long write(MemorySegment captureState, int fd, MemorySegment buf, long count) {
+        try {
+            return (long) write$MH.invokeExact(captureState, fd, buf, count);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** {@code ssize_t send(int sockfd, const void *buf, size_t len, int flags)}; buf as an address. */
     public static long send(MemorySegment captureState, int sockfd, long buf, long len, int flags) {
         try {
