@@ -15,6 +15,7 @@
 #include <netinet/tcp.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -140,6 +141,9 @@ int main(void) {
     CONST(IORING_SETUP_CLAMP);
     CONST(IORING_SETUP_SUBMIT_ALL);
     CONST(IORING_SETUP_COOP_TASKRUN);
+    CONST(IORING_SETUP_R_DISABLED);
+    CONST(IORING_SETUP_SINGLE_ISSUER);
+    CONST(IORING_SETUP_DEFER_TASKRUN);
     CONST(IORING_FEAT_SINGLE_MMAP);
     CONST(IORING_FEAT_NODROP);
     CONST(IORING_FEAT_SUBMIT_STABLE);
@@ -178,6 +182,7 @@ int main(void) {
     CONST(IORING_ENTER_GETEVENTS);
     CONST(IORING_ENTER_EXT_ARG);
     CONST(IORING_REGISTER_PROBE);
+    CONST(IORING_REGISTER_ENABLE_RINGS);
     CONST(IORING_REGISTER_PBUF_RING);
     CONST(IORING_UNREGISTER_PBUF_RING);
 
@@ -278,6 +283,7 @@ int main(void) {
     CONST(O_TRUNC);
     CONST(O_APPEND);
     CONST(O_CLOEXEC);
+    CONST(EFD_CLOEXEC);
     CONST(SEEK_END);
     CONST(RWF_NOWAIT);
     CONST(AT_FDCWD);

@@ -86,15 +86,16 @@ final class MappedRing implements AutoCloseable {
      * the owner asks for completions, in batches, instead of interrupting it for each one.
      */
     static MappedRing open(int sqEntries, int cqEntries) throws IOException {
-        final boolean DEFER_TASKRUN = Boolean.parseBoolean(System.getProperty("weft.uring.deferTaskrun", "true"));
+        // -Dweft.uring.deferTaskrun=false: the plain setup, for comparison on kernels that have both
+        boolean deferTaskrun = Boolean.parseBoolean(System.getProperty("weft.uring.deferTaskrun", "true"));
         int base = IORING_SETUP_CLAMP | IORING_SETUP_CQSIZE | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_R_DISABLED;
         try (Arena setup = Arena.ofConfined()) {
             MemorySegment errno = setup.allocate(LibC.CAPTURE_STATE_LAYOUT);
             MemorySegment params = setup.allocate(IoUringParams.layout());
-            long fd = DEFER_TASKRUN
+            long fd = deferTaskrun
                     ? setUp(errno, params, sqEntries, cqEntries, base | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
                     : setUp(errno, params, sqEntries, cqEntries, base);
-            if (fd < 0 && DEFER_TASKRUN && LibC.errno(errno) == EINVAL) {
+            if (fd < 0 && deferTaskrun && LibC.errno(errno) == EINVAL) {
                 params.fill((byte) 0);
                 fd = setUp(errno, params, sqEntries, cqEntries, base); // a kernel before 6.1
             }

@@ -32,7 +32,6 @@ public final class IoUring {
     public static final int IORING_OP_ASYNC_CANCEL = 14;
     public static final int IORING_OP_CONNECT = 16;
     public static final int IORING_OP_CLOSE = 19;
-    public static final int IORING_OP_READ = 22;
     public static final int IORING_OP_SEND = 26;
     public static final int IORING_OP_RECV = 27;
     public static final int IORING_OP_SHUTDOWN = 34;
