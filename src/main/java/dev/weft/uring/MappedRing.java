@@ -21,12 +21,11 @@ import static dev.weft.bindings.linux.Mman.*;
  *
  * <p>Flags: CLAMP (entries beyond the kernel's maximum are clamped, not refused), CQSIZE (the
  * CQ is sized for the connections a ring serves, not just for the SQ: every parked read is a
- * CQE to come) and COOP_TASKRUN: io_uring finishes a recv whose data arrived later as task work
- * on the thread that submitted it (a carrier); without COOP_TASKRUN a running carrier is
- * interrupted (IPI) for it, with it the work waits for that carrier's next system call, which
- * on a busy ring is its next io_uring_enter, which then reaps the CQE too. SINGLE_ISSUER and
- * DEFER_TASKRUN do not fit: every carrier submits (a virtual thread enters the kernel on
- * whichever carrier it runs), and the kernel would refuse all but one of them.
+ * CQE to come), R_DISABLED (the ring's owner thread enables it, becoming its submitter), and
+ * SINGLE_ISSUER with DEFER_TASKRUN where the kernel has them (6.1+): only the owner submits (see
+ * {@link Ring}), so the kernel may keep completion work until the owner asks for completions.
+ * COOP_TASKRUN stays for kernels without DEFER_TASKRUN: completion work then never interrupts
+ * the owner while it runs; it waits for the owner's next io_uring_enter.
  */
 final class MappedRing implements AutoCloseable {
     final int fd;
