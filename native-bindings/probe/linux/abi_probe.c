@@ -284,6 +284,7 @@ int main(void) {
     CONST(O_APPEND);
     CONST(O_CLOEXEC);
     CONST(EFD_CLOEXEC);
+    CONST(SEEK_CUR);
     CONST(SEEK_END);
     CONST(RWF_NOWAIT);
     CONST(AT_FDCWD);

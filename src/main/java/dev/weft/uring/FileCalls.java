@@ -82,6 +82,17 @@ final class FileCalls {
         }
     }
 
+    /**
+     * Whether the descriptor has a file position: false for a pipe, FIFO or socket (lseek fails
+     * with ESPIPE), whose reads and writes wait for a peer rather than for a device.
+     */
+    static boolean isSeekable(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
+            return Fcntl.lseek(errno, fd, 0, SEEK_CUR) >= 0 || LibC.errno(errno) != ESPIPE;
+        }
+    }
+
     static long size(int fd) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);

@@ -31,6 +31,7 @@ public final class Fcntl {
     public static final int AT_FDCWD = -100;
 
     // lseek(2) whence
+    public static final int SEEK_CUR = 1;
     public static final int SEEK_END = 2;
 
     /** preadv2/pwritev2 flag: fail with EAGAIN rather than wait for the device. */
