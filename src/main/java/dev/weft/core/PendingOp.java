@@ -170,6 +170,7 @@ public class PendingOp {
      */
     public final Wake await(long deadlineNanos, Runnable canceller) {
         Wake wake = Wake.COMPLETED;
+        boolean interruptCleared = false;
         while (!isDone()) {
             if (wake == Wake.COMPLETED) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -188,14 +189,18 @@ public class PendingOp {
                     LockSupport.parkNanos(this, deadlineNanos - System.nanoTime());
                 }
             } else {
-                // Cancellation is asynchronous: wait for the completion, ignoring interrupts
-                // (park returns at once while the interrupt status is set, so spin politely).
-                if (Thread.currentThread().isInterrupted()) {
-                    LockSupport.parkNanos(this, 100_000);
-                } else {
+                // Cancellation is asynchronous: wait for the completion, ignoring interrupts.
+                // Park returns at once while the interrupt status is set, so it is cleared for
+                // the wait and set again after: a waiter that polled instead kept a carrier busy,
+                // and with it the virtual thread that would have reaped its completion.
+                interruptCleared |= Thread.interrupted();
+                if (!isDone()) {
                     LockSupport.park(this);
                 }
             }
+        }
+        if (interruptCleared) {
+            Thread.currentThread().interrupt();
         }
         return wake;
     }

@@ -1,32 +1,36 @@
 package dev.weft.uring;
 
+import java.util.concurrent.locks.LockSupport;
+
 /**
- * The platform thread that owns one ring: its only submitter (other threads queue requests for
- * it, see {@link Ring}), its reaper, and the one thread that waits in the kernel for it.
+ * The platform thread that owns one ring: it submits what other threads queue for it (see
+ * {@link Ring}), and it is the one that waits in the kernel when the ring's
+ * {@link CompletionReaper} has nothing to reap.
  *
- * <p>Why a thread of its own: the kernel ties each request to the thread that submitted it. It
- * runs the request's completion work (copying a chunk into a provided buffer, posting the CQE)
- * on that thread, and cancels the request when that thread ends. A virtual thread's carrier is
- * neither: it sleeps when idle (so a request from it woke it, and then a second thread to reap)
- * and the scheduler retires it after 30 idle seconds (so a read parked that long was cancelled).
- * This thread lives as long as the ring; the completion work of every request runs inside its
- * own wait (io_uring_enter(GETEVENTS)), which then returns, reaps the CQEs and unparks the
- * waiters. An idle ring costs nothing: this thread sleeps in the kernel.
+ * <p>Why a platform thread: the kernel cancels a request when the thread that submitted it
+ * ends, and a virtual thread's carrier is retired after 30 idle seconds; a connect, an accept or
+ * a file read queued here outlives any carrier. Why not reap here as well: this thread would be
+ * woken for every batch of arrivals and would unpark each reader from outside the scheduler
+ * (waking a carrier for it); the reaper, itself a virtual thread, hands readers to its own
+ * carrier.
  *
- * <p>Never runs user code: completions only record results and unpark.
+ * <p>Never runs user code.
  */
 final class CompletionLoop implements Runnable {
     private final Ring ring;
     private final Thread thread;
+    private final CompletionReaper reaper;
     private volatile boolean stopping;
 
     CompletionLoop(Ring ring, String name) {
         this.ring = ring;
         this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
+        this.reaper = new CompletionReaper(ring, thread, name + "-reaper");
         ring.ownedBy(thread);
     }
 
     void start() {
+        reaper.start();
         thread.start();
     }
 
@@ -36,29 +40,46 @@ final class CompletionLoop implements Runnable {
             ring.startOnOwner();
             while (!ring.isBroken()) {
                 ring.takeOwnerWork();
-                reapAll();
                 if (stopping) {
+                    reaper.stop();
+                    reapAll();
                     return;
                 }
                 if (ring.hasOwnerWork()) {
-                    continue; // queued while reaping
+                    continue; // queued while working
                 }
-                ring.waitForCompletions();
+                if (reaper.isReaping()) {
+                    // The reaper has the turn: hand the kernel what was written, then sleep until
+                    // the reaper gives the turn back or someone queues work (both unpark).
+                    ring.flushSubmissions();
+                    if (reaper.isReaping() && !ring.hasOwnerWork()) {
+                        LockSupport.park(this);
+                    }
+                    continue;
+                }
+                if (!ring.hasCompletions()) {
+                    ring.waitForCompletions();
+                }
+                if (ring.hasCompletions()) {
+                    reaper.wake();
+                }
             }
             // broken: logged by the ring; nothing can complete any more
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             ring.ownerStopped();
         }
     }
 
-    /** Reaps until the CQ is empty. */
+    /** Reaps until the CQ is empty; the owner, once the reaper has stopped. */
     private void reapAll() {
         while (ring.tryReap() > 0 || ring.hasCompletions()) {
             Thread.onSpinWait();
         }
     }
 
-    /** Takes what is queued for the owner, reaps what is left, then ends the thread. */
+    /** Takes what is queued for the owner, stops the reaper, reaps what is left, then ends the thread. */
     void stop() throws InterruptedException {
         stopping = true;
         ring.wake();

@@ -7,7 +7,7 @@ import dev.weft.core.SocketError;
 
 /**
  * Hands each CQE of one ring to the {@link Completion} its user_data names. Runs on the ring's
- * {@link CompletionLoop} thread, the only one that reaps.
+ * reaping turn: its {@link CompletionReaper}, or its owner when it stops.
  *
  * <p>A completion only records its result and unparks its waiter: no user code, no blocking.
  */

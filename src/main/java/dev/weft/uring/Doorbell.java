@@ -11,8 +11,9 @@ import static dev.weft.bindings.linux.IoUring.IORING_OP_READ;
 
 /**
  * How another thread wakes a ring's owner out of its wait in the kernel: an eventfd that the
- * owner keeps a read posted on. Only the owner may submit to the ring, so the wake cannot be
- * a NOP submitted by the waker; a write to the eventfd completes the owner's read instead.
+ * owner keeps a read posted on; a write to it completes that read. Why not a NOP submitted by the
+ * waker: requests are queued for the owner so that the waker never becomes their submitter (the
+ * kernel ties a request to its submitter's life), and an eventfd write ties nothing to anyone.
  *
  * <p>The eventfd is blocking on purpose: io_uring answers a read on a non-blocking descriptor
  * that has nothing with EAGAIN at once instead of waiting for it, which would make the owner spin.
@@ -30,8 +31,8 @@ final class Doorbell implements AutoCloseable {
     /** Written by concurrent writes and never read: an eventfd write of 1 cannot fail usefully. */
     private final MemorySegment scratchErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
     private final AtomicBoolean rung = new AtomicBoolean();
-    /** Owner only: true while its read on the eventfd is in flight. */
-    private boolean readPosted;
+    /** True while the owner's read on the eventfd is in flight (cleared by whoever reaps its CQE). */
+    private volatile boolean readPosted;
 
     Doorbell() throws IOException {
         one.set(ValueLayout.JAVA_LONG, 0, 1L);
@@ -65,7 +66,7 @@ final class Doorbell implements AutoCloseable {
         }
     }
 
-    /** Owner only: the read on the eventfd completed (its CQE was reaped). */
+    /** The read on the eventfd completed (its CQE was reaped, by the reaper or the owner). */
     void readCompleted() {
         readPosted = false;
     }

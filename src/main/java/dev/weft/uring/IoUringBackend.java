@@ -18,18 +18,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The Linux backend: sockets whose accept, connect, recv and send are io_uring operations.
  *
  * <p>Threads and rings: {@link BackendConfig#completionThreads()} rings (by default one per
- * CPU, so two carriers rarely submit to the same ring at once). Each is reaped by the threads
- * that submit to it (right after their io_uring_enter, see {@link Ring}) and by its own
- * {@link CompletionLoop}, a platform thread that also submits the ring's multishot recvs and is
- * the only thread that waits in the kernel. Each recv, send and connect goes to the ring of the CPU its thread runs on, so two
- * carriers rarely contend for one ring; the rings share one {@link OpTable}, so a CQE finds its
- * op whichever ring carried it (see {@link Rings}). A listener's multishot accept and a
- * socket's multishot recv stay on a home ring chosen round-robin. Each ring's CQ has room for {@code weft.uring.cqEntries} CQEs
- * (default {@value #DEFAULT_CQ_ENTRIES}): every parked read is a CQE to come, and CQEs beyond
+ * CPU). Each has an owner, its {@link CompletionLoop} platform thread, which submits what must
+ * outlive any carrier (connects, accepts, one-shot recvs, cancels, file operations) and is the
+ * one thread that waits in the kernel; and a {@link CompletionReaper}, a virtual thread that reaps
+ * while completions keep coming (see {@link Ring}). A recv, send or connect goes to the ring of
+ * the CPU its thread runs on; the rings share one {@link OpTable}, so a CQE finds its op whichever
+ * ring carried it (see {@link Rings}). A listener's multishot accept and a socket's multishot recv
+ * stay on a home ring chosen round-robin. Each ring's CQ has room for {@code weft.uring.cqEntries}
+ * CQEs (default {@value #DEFAULT_CQ_ENTRIES}): every parked read is a CQE to come, and CQEs beyond
  * that are kept by the kernel and moved in when the ring is reaped, never lost.
  *
  * <p>Receiving: on Linux 6.0+ each socket keeps one multishot recv armed (submitted by the
- * ring's {@link CompletionLoop} thread) that fills buffers the kernel picks from the ring's
+ * carrier of the thread that arms it) that fills buffers the kernel picks from the ring's
  * {@link ProvidedBuffers} (see {@link MultishotReceiver}): a read that finds data costs no
  * system call. Otherwise, or with {@code -Dweft.uring.multishotRecv=false}, each read is one
  * IORING_OP_RECV into the caller's memory. Sending: a send first goes straight to the socket

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static dev.weft.bindings.linux.Errno.EINVAL;
 import static dev.weft.bindings.linux.IoUring.*;
 import static dev.weft.bindings.linux.Mman.*;
 
@@ -21,11 +20,11 @@ import static dev.weft.bindings.linux.Mman.*;
  *
  * <p>Flags: CLAMP (entries beyond the kernel's maximum are clamped, not refused), CQSIZE (the
  * CQ is sized for the connections a ring serves, not just for the SQ: every parked read is a
- * CQE to come), R_DISABLED (the ring's owner thread enables it, becoming its submitter), and
- * SINGLE_ISSUER with DEFER_TASKRUN where the kernel has them (6.1+): only the owner submits (see
- * {@link Ring}), so the kernel may keep completion work until the owner asks for completions.
- * COOP_TASKRUN stays for kernels without DEFER_TASKRUN: completion work then never interrupts
- * the owner while it runs; it waits for the owner's next io_uring_enter.
+ * CQE to come), and COOP_TASKRUN: the kernel runs a request's completion work on the thread that
+ * submitted it, and with this flag it does not interrupt that thread while it runs in user
+ * space, but waits for its next entry into the kernel (a system call, or at the latest the
+ * next timer tick). Several threads submit (see {@link Ring}), so no SINGLE_ISSUER or
+ * DEFER_TASKRUN: those tie completion work to one thread's io_uring_enter.
  */
 final class MappedRing implements AutoCloseable {
     final int fd;
@@ -79,25 +78,14 @@ final class MappedRing implements AutoCloseable {
 
     /**
      * Sets up a ring with at least {@code sqEntries} SQEs and {@code cqEntries} CQEs (each
-     * clamped to the kernel's maximum), disabled until its owner thread enables it
-     * ({@link #enable}) so that this thread is the ring's one submitter. On Linux 6.1+ the ring
-     * is also SINGLE_ISSUER and DEFER_TASKRUN: the kernel then runs completion work only when
-     * the owner asks for completions, in batches, instead of interrupting it for each one.
+     * clamped to the kernel's maximum).
      */
     static MappedRing open(int sqEntries, int cqEntries) throws IOException {
-        // -Dweft.uring.deferTaskrun=false: the plain setup, for comparison on kernels that have both
-        boolean deferTaskrun = Boolean.parseBoolean(System.getProperty("weft.uring.deferTaskrun", "true"));
-        int base = IORING_SETUP_CLAMP | IORING_SETUP_CQSIZE | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_R_DISABLED;
         try (Arena setup = Arena.ofConfined()) {
             MemorySegment errno = setup.allocate(LibC.CAPTURE_STATE_LAYOUT);
             MemorySegment params = setup.allocate(IoUringParams.layout());
-            long fd = deferTaskrun
-                    ? setUp(errno, params, sqEntries, cqEntries, base | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
-                    : setUp(errno, params, sqEntries, cqEntries, base);
-            if (fd < 0 && deferTaskrun && LibC.errno(errno) == EINVAL) {
-                params.fill((byte) 0);
-                fd = setUp(errno, params, sqEntries, cqEntries, base); // a kernel before 6.1
-            }
+            long fd = setUp(errno, params, sqEntries, cqEntries,
+                    IORING_SETUP_CLAMP | IORING_SETUP_CQSIZE | IORING_SETUP_COOP_TASKRUN);
             if (fd < 0) {
                 int code = LibC.errno(errno);
                 throw new IOException("io_uring_setup failed, errno " + code
@@ -117,20 +105,6 @@ final class MappedRing implements AutoCloseable {
         IoUringParams.flags(params, flags);
         IoUringParams.cq_entries(params, Math.max(cqEntries, 2 * sqEntries));
         return LibC.io_uring_setup(errno, sqEntries, params);
-    }
-
-    /**
-     * Enables the ring; must be called by the thread that is to submit to it (with
-     * SINGLE_ISSUER the kernel refuses every other submitter).
-     *
-     * @return 0, or the errno
-     */
-    int enable() {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment errno = a.allocate(LibC.CAPTURE_STATE_LAYOUT);
-            long rc = LibC.io_uring_register(errno, fd, IORING_REGISTER_ENABLE_RINGS, MemorySegment.NULL, 0);
-            return rc < 0 ? LibC.errno(errno) : 0;
-        }
     }
 
     private MemorySegment map(long size, long offset) throws IOException {

@@ -104,8 +104,6 @@ final class MultishotReceiver implements Completion {
     private final ChunkQueue queue = new ChunkQueue();
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private final AtomicInteger queuedChunks = new AtomicInteger();
-    /** {@link #post}, allocated once. */
-    private final Runnable post = this::post;
     @SuppressWarnings("unused") // through WAITING
     private volatile PendingOp waiting;
     /**
@@ -278,9 +276,11 @@ final class MultishotReceiver implements Completion {
     }
 
     /**
-     * Posts the multishot recv if it is IDLE. The submission itself runs on the ring's owner
-     * thread ({@link Ring#runOnOwner}): the kernel runs the recv's completion work for every
-     * chunk on the thread that submitted it, and the owner is the thread waiting for CQEs.
+     * Posts the multishot recv if it is IDLE, from the calling thread ({@link
+     * Ring#submitFromCaller}): a reader's carrier, or the reaper's. The kernel runs the recv's
+     * completion work for every chunk on the thread that submitted it; a carrier under load
+     * enters the kernel all the time anyway. A carrier retired by the scheduler ends the recv
+     * with ECANCELED, which re-arms it like any other end (see {@link #onCqe}).
      *
      * A submission the ring refuses fails a waiting reader (see {@link #post}).
      */
@@ -289,14 +289,14 @@ final class MultishotReceiver implements Completion {
             return;
         }
         arms++;
-        ring.runOnOwner(post);
+        post();
     }
 
-    /** Submits the multishot recv the state says is ARMED (or CLOSING since); owner thread only. */
+    /** Submits the multishot recv the state says is ARMED (or CLOSING since). */
     private void post() {
         long ud = ring.ops().nextUserData(slot);
         userData = ud;
-        if (!ring.submit(IORING_OP_RECV, fd, 0, 0, 0, IORING_RECV_MULTISHOT, 0, IOSQE_BUFFER_SELECT,
+        if (!ring.submitFromCaller(IORING_OP_RECV, fd, 0, 0, 0, IORING_RECV_MULTISHOT, 0, IOSQE_BUFFER_SELECT,
                 ProvidedBuffers.GROUP, ud)) {
             // The ring is closed or broken: no CQE will come.
             if (state.compareAndSet(ARMED, IDLE)) {

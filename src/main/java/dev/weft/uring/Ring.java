@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import static dev.weft.bindings.linux.Errno.EAGAIN;
 import static dev.weft.bindings.linux.Errno.ECANCELED;
@@ -20,27 +21,35 @@ import static dev.weft.bindings.linux.IoUring.IORING_OP_ASYNC_CANCEL;
  * One io_uring instance as weft drives it: submitting SQEs, reaping CQEs into the
  * {@link Completion}s the backend's {@link OpTable} names, and waiting in the kernel.
  *
- * <p><b>One submitter, the owner.</b> Every SQE is written and handed to the kernel by the
- * ring's owner, its {@link CompletionLoop} thread; another thread ({@link #submit} from a
- * virtual thread's carrier) queues a request and rings the owner's {@link Doorbell}. Two reasons,
- * both measured: the kernel ties a request to the thread that submitted it, so a carrier that
- * ends (the scheduler retires carriers idle for 30 s) takes every read or write it submitted
- * with it, cancelled ("Operation cancelled" on a healthy connection); and the kernel runs a
- * request's completion work on its submitter, so a request submitted from a carrier woke that
- * carrier and then a second thread to reap. With one submitter the ring is also SINGLE_ISSUER and
- * DEFER_TASKRUN (Linux 6.1+): completion work waits until the owner asks for completions and
- * runs in one batch. The hot paths do not queue: a socket's multishot recv is submitted by the
- * owner itself and sends go straight to the socket (see {@link UringSocket}).
+ * <p><b>Who submits.</b> The kernel ties a request to the thread that submitted it: it runs the
+ * request's completion work (copying a chunk into a provided buffer, posting the CQE) on that
+ * thread, and cancels the request when that thread ends. So a request is submitted by the thread
+ * that should pay for its completions and will outlive it:
+ * <ul>
+ * <li>a socket's multishot recv, the hot path, by the carrier of the virtual thread that arms it
+ *     ({@link #submitFromCaller}): carriers under load enter the kernel all the time (every send
+ *     is a system call), and the completion work rides on those entries, where a dedicated thread
+ *     would have to be woken for each batch of arrivals. A carrier that the scheduler retires
+ *     (after 30 idle seconds) takes its recvs with it; they end with ECANCELED and are re-armed
+ *     (see {@link MultishotReceiver});
+ * <li>everything else (one-shot recvs, connects, accepts, cancels, file operations) by the
+ *     ring's owner, its {@link CompletionLoop} thread, which lives as long as the ring: another
+ *     thread ({@link #submit}) queues a request and calls the owner (its {@link Doorbell}, and an
+ *     unpark). A read parked for an hour must not die with a carrier.
+ * </ul>
  *
- * <p><b>Reaping</b> ({@link #tryReap}): the owner consumes the CQ; completions only record
- * results and unpark. When the kernel had to keep CQEs aside because the CQ was full
- * (IORING_SQ_CQ_OVERFLOW), the owner moves them in with io_uring_enter(GETEVENTS).
+ * <p><b>Reaping</b> ({@link #tryReap}): whoever holds the reaping turn consumes the CQ, normally
+ * the ring's {@link CompletionReaper}; completions only record results and unpark. When the kernel
+ * had to keep CQEs aside because the CQ was full (IORING_SQ_CQ_OVERFLOW), the reaper moves them
+ * in with io_uring_enter(GETEVENTS).
  *
- * <p><b>Waiting</b> ({@link #waitForCompletions}): the owner submits what it wrote and blocks
- * in the kernel in one io_uring_enter.
+ * <p><b>Waiting</b> ({@link #waitForCompletions}): when the reaper finds nothing, the owner submits
+ * what it wrote and blocks in the kernel in one io_uring_enter until a CQE is posted.
  */
 final class Ring implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.weft.uring");
+    /** Where the io_uring_enter that moves kept-aside CQEs in writes errno (reaping turn held). */
+    private final MemorySegment reapErrno;
 
     private final MappedRing mapped;
     private final int fd;
@@ -61,13 +70,12 @@ final class Ring implements AutoCloseable {
     private final AtomicInteger recvsClosing = new AtomicInteger();
     private volatile boolean closed;
     private volatile boolean broken;
-    /** The ring's {@link CompletionLoop} thread, its only submitter. */
+    /** The ring's {@link CompletionLoop} thread, which submits what other threads queue. */
     private volatile Thread owner;
     /** Set when the owner has stopped: nothing queued from now on would ever be submitted. */
     private volatile boolean ownerStopped;
     private final Doorbell doorbell;
     private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Runnable> ownerTasks = new ConcurrentLinkedQueue<>();
 
     /** An SQE another thread asked the owner to submit. */
     private record Request(int opcode, int fd, long addr, int len, long off, int ioprio, int opFlags,
@@ -82,7 +90,8 @@ final class Ring implements AutoCloseable {
         this.cq = mapped.cq;
         this.accounting = accounting;
         this.router = new CompletionRouter(ops, toString(), doorbell::readCompleted);
-        this.nativeBytes = mapped.mappedBytes + errno.byteSize();
+        this.reapErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
+        this.nativeBytes = mapped.mappedBytes + errno.byteSize() + reapErrno.byteSize();
         accounting.allocated(nativeBytes);
     }
 
@@ -147,36 +156,18 @@ final class Ring implements AutoCloseable {
         owner = thread;
     }
 
-    /** The owner's first step: enables the ring (this thread becomes its submitter) and listens for the doorbell. */
+    /** The owner's first step: listens for the doorbell. */
     void startOnOwner() {
-        int code = mapped.enable();
-        if (code != 0) {
-            ringFailed("io_uring_register(IORING_REGISTER_ENABLE_RINGS)", code);
-            return;
-        }
         doorbell.listen(this);
     }
 
-    /**
-     * Runs {@code task} on the ring's owner thread: now if the caller is that thread, else as
-     * soon as the owner wakes. For work that submits, so that it submits from the owner.
-     */
-    void runOnOwner(Runnable task) {
-        if (Thread.currentThread() == owner) {
-            task.run();
-            return;
-        }
-        ownerTasks.add(task);
-        doorbell.ring();
-    }
-
-    /** True when requests or tasks wait for the owner. */
+    /** True when requests wait for the owner. */
     boolean hasOwnerWork() {
-        return !requests.isEmpty() || !ownerTasks.isEmpty();
+        return !requests.isEmpty();
     }
 
     /**
-     * The owner: writes the SQEs other threads asked for and runs their tasks, then posts the
+     * The owner: writes the SQEs other threads asked for, then posts the
      * doorbell's read again if it completed. The SQEs go to the kernel with the next wait.
      */
     void takeOwnerWork() {
@@ -187,10 +178,6 @@ final class Ring implements AutoCloseable {
                     r.bufGroup(), r.userData())) {
                 router.handle(r.userData(), -ECANCELED, 0);
             }
-        }
-        Runnable task;
-        while ((task = ownerTasks.poll()) != null) {
-            task.run();
         }
         if (!closed && !broken) {
             doorbell.listen(this);
@@ -215,7 +202,6 @@ final class Ring implements AutoCloseable {
         while ((r = requests.poll()) != null) {
             router.handle(r.userData(), -ECANCELED, 0);
         }
-        ownerTasks.clear();
     }
 
     /** True when at least one CQE waits to be reaped; a plain memory read. */
@@ -224,7 +210,8 @@ final class Ring implements AutoCloseable {
     }
 
     /**
-     * Reaps every CQE now posted (the owner), moving in those the kernel kept aside.
+     * Reaps every CQE now posted, moving in those the kernel kept aside. Any thread; one at a time
+     * (a caller that finds the turn taken reaps nothing).
      *
      * @return CQEs reaped
      */
@@ -238,7 +225,8 @@ final class Ring implements AutoCloseable {
             }
             int n = cq.reap(router);
             if (sq.cqOverflowed()) {
-                enter(0, 0, IORING_ENTER_GETEVENTS); // moves the kept-aside CQEs into the CQ
+                // Moves the kept-aside CQEs into the CQ. The turn is held, so one errno target is safe.
+                LibC.io_uring_enter(reapErrno, fd, 0, 0, IORING_ENTER_GETEVENTS, MemorySegment.NULL, 0);
                 n += cq.reap(router);
             }
             return n;
@@ -277,7 +265,7 @@ final class Ring implements AutoCloseable {
             return push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData);
         }
         requests.add(new Request(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData));
-        doorbell.ring();
+        callOwner();
         if (ownerStopped) {
             failQueuedRequests(); // the owner may have stopped before it could see this one
         }
@@ -320,6 +308,36 @@ final class Ring implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Submits one SQE from the calling thread, which becomes the request's submitter: the
+     * kernel runs its completion work on this thread (see {@link MultishotReceiver#arm} for why
+     * a carrier should). A full SQ falls back to {@link #submit}, which queues it for the owner.
+     *
+     * @return as {@link #submit}
+     */
+    boolean submitFromCaller(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
+                             int sqeFlags, int bufGroup, long userData) {
+        if (closed || broken) {
+            return false;
+        }
+        if (Thread.currentThread() == owner
+                || sq.push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData) == 0) {
+            return submit(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData);
+        }
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment callErrno = call.allocate(LibC.CAPTURE_STATE_LAYOUT);
+            long rc;
+            do {
+                // Submits at least this entry: every pushed entry is followed by an enter for one.
+                rc = LibC.io_uring_enter(callErrno, fd, 1, 0, 0, MemorySegment.NULL, 0);
+            } while (rc < 0 && LibC.errno(callErrno) == EINTR);
+            if (rc < 0 && LibC.errno(callErrno) != EAGAIN && LibC.errno(callErrno) != EBUSY) {
+                ringFailed("io_uring_enter", LibC.errno(callErrno));
+            }
+        }
+        return true;
+    }
+
     /** Asks the kernel to cancel the submission {@code target} (an op's user_data). */
     void cancel(long target) {
         submit(IORING_OP_ASYNC_CANCEL, -1, target, 0, 0, 0, 0, UserData.withTag(target, UserData.TAG_CANCEL));
@@ -327,7 +345,7 @@ final class Ring implements AutoCloseable {
 
     /** Gets the owner out of its wait in the kernel (or makes its next wait return at once). */
     void wake() {
-        doorbell.ring();
+        callOwner();
     }
 
     /**
@@ -345,6 +363,23 @@ final class Ring implements AutoCloseable {
             ringFailed("io_uring_enter(GETEVENTS)", -rc);
         }
         return Math.min(rc, 0);
+    }
+
+    /**
+     * Gets the owner's attention wherever it waits: in the kernel (the doorbell completes its
+     * read there) or parked while the reaper works ({@link CompletionLoop}).
+     */
+    private void callOwner() {
+        doorbell.ring();
+        LockSupport.unpark(owner);
+    }
+
+    /** The owner: hands the kernel the SQEs it wrote, without waiting. */
+    void flushSubmissions() {
+        int pending = sq.pending();
+        if (pending > 0 && !closed && !broken) {
+            handToKernel(pending);
+        }
     }
 
     /** True once io_uring_enter failed in a way no retry mends. */

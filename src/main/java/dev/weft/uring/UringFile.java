@@ -104,10 +104,10 @@ final class UringFile extends NativeFile {
     }
 
     /**
-     * How an operation that must wait is submitted. A regular file's (a seekable one) goes to the kernel's worker
-     * (IOSQE_ASYNC), which blocks on the device and posts the CQE itself. A pipe's does not: the
-     * ring thread's submission arms a poll on the pipe at once, where a cancel queued after it
-     * always finds it. Through the worker, the poll is armed later, by the worker, and a cancel
+     * How an operation that must wait is submitted. A regular (seekable) file's goes to the
+     * kernel's worker (IOSQE_ASYNC), which blocks on the device and posts the CQE itself. A
+     * pipe's does not: the ring thread's submission arms a poll on the pipe at once, where a
+     * cancel queued after it always finds it. Through the worker, the poll is armed later, by the worker, and a cancel
      * arriving in between finds the request neither queued nor polled (ASYNC_CANCEL answers
      * EALREADY, the worker then arms the poll, and the read waits forever: seen as a close that
      * left 1 of 20 FIFO readers blocked, about once in a hundred runs).

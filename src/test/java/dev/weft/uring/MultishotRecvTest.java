@@ -232,6 +232,88 @@ class MultishotRecvTest {
         p[0].close();
     }
 
+    /**
+     * A multishot recv belongs to the thread that armed it (a reader's carrier). When that thread
+     * has ended, as the scheduler ends a carrier idle for 30 s, the kernel cannot run the recv's
+     * completion work and ends it with ECANCELED at the next arrival, before taking any byte:
+     * the recv must be armed again, and every byte read.
+     */
+    @Test
+    void aRecvWhoseArmingThreadEndedIsArmedAgainAndLosesNothing() throws Exception {
+        open(16, 256);
+        NativeSocket[] p = pair();
+        MultishotReceiver receiver = ((UringSocket) p[1]).receiver();
+        String[] task = new String[1];
+        Thread armer = Thread.ofPlatform().start(() -> {
+            task[0] = threadTaskPath();
+            try {
+                readTimesOut(p[1]); // arms the recv from this thread
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        armer.join();
+        assertThat(receiver.arms()).isOne();
+        awaitTrue("the arming thread's exit", () -> !java.nio.file.Files.exists(java.nio.file.Path.of(task[0])));
+
+        MemorySegment data = pattern(arena, 3000, 5);
+        p[0].writeFully(data);
+        readExactly(p[1], data, 100);
+        assertThat(receiver.arms()).as("armed again after the first recv ended with its thread").isEqualTo(2);
+        p[0].close();
+        p[1].close();
+    }
+
+    /**
+     * The kernel runs a recv's completion work on the thread that armed it, at that thread's next
+     * entry into the kernel. A carrier busy computing makes no system call: the timer tick must
+     * still let the data through, to a reader on another carrier.
+     */
+    @Test
+    void dataArrivesWhileTheArmingCarrierComputes() throws Exception {
+        open(16, 256);
+        NativeSocket[] p = pair();
+        java.util.concurrent.CountDownLatch armed = new java.util.concurrent.CountDownLatch(1);
+        Thread armer = Thread.ofPlatform().start(() -> {
+            try {
+                readTimesOut(p[1]);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                armed.countDown();
+            }
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < until && !Thread.currentThread().isInterrupted()) {
+                Thread.onSpinWait(); // no system call for 20 s
+            }
+        });
+        try {
+            armed.await();
+            MemorySegment data = pattern(arena, 64, 9);
+            for (int round = 0; round < 20; round++) {
+                p[0].writeFully(data);
+                long start = System.nanoTime();
+                readExactly(p[1], data, 64);
+                assertThat(System.nanoTime() - start).as("round %d: read while the arming thread spins", round)
+                        .isLessThan(TimeUnit.SECONDS.toNanos(2));
+            }
+        } finally {
+            armer.interrupt();
+            armer.join();
+        }
+        p[0].close();
+        p[1].close();
+    }
+
+    /** /proc/self/task/TID of the calling platform thread: it disappears once the thread has exited. */
+    private static String threadTaskPath() {
+        try {
+            return "/proc/self/task/" + java.nio.file.Path.of("/proc/thread-self").toRealPath().getFileName();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static void readTimesOut(NativeSocket s) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             s.read(a.allocate(8), TimeUnit.MILLISECONDS.toNanos(1));
