@@ -49,9 +49,8 @@ final class CompletionLoop implements Runnable {
                     continue; // queued while working
                 }
                 if (reaper.isReaping()) {
-                    // The reaper has the turn: hand the kernel what was written, then sleep until
-                    // the reaper gives the turn back or someone queues work (both unpark).
-                    ring.flushSubmissions();
+                    // The reaper has the turn: sleep until it gives the turn back or someone
+                    // queues work (both unpark).
                     if (reaper.isReaping() && !ring.hasOwnerWork()) {
                         LockSupport.park(this);
                     }

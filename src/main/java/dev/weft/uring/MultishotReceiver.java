@@ -311,7 +311,7 @@ final class MultishotReceiver implements Completion {
         }
         // A close that switched ARMED to CLOSING before userData was set cancelled nothing.
         if (state.get() == CLOSING) {
-            ring.cancel(ud);
+            ring.cancelFromCaller(ud);
         }
     }
 
@@ -337,7 +337,7 @@ final class MultishotReceiver implements Completion {
         }
         if (more) {
             if (queuedChunks.get() >= PAUSE_CHUNKS && state.compareAndSet(ARMED, PAUSING)) {
-                ring.cancel(userData);
+                ring.cancelFromCaller(userData);
             }
             serveWaiting();
             return;
@@ -395,7 +395,7 @@ final class MultishotReceiver implements Completion {
             if (s == ARMED || s == PAUSING) {
                 if (state.compareAndSet(s, CLOSING)) {
                     ring.recvClosing(1);
-                    ring.cancel(userData);
+                    ring.cancelFromCaller(userData);
                     return;
                 }
             } else if (s == IDLE || s == ENDED || s == SINGLE) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static dev.weft.bindings.linux.Errno.EAGAIN;
 import static dev.weft.bindings.linux.Errno.ECANCELED;
@@ -62,7 +63,16 @@ final class Ring implements AutoCloseable {
     /** The reaping turn: held while the CQ is consumed, so {@link #close} can wait a reap out. */
     private final AtomicBoolean reaping = new AtomicBoolean();
     private final Arena arena = Arena.ofShared();
-    /** Where the owner's io_uring_enter calls write errno. */
+    /**
+     * Held from writing SQEs to the io_uring_enter that hands them to the kernel, so that the
+     * holder submits exactly the entries it wrote: the kernel makes the thread that submits an
+     * SQE its owner, whoever wrote it. Held for a few memory writes and one non-blocking system
+     * call, by the owner once per pass and by a carrier arming a recv; never while waiting.
+     */
+    private final ReentrantLock submitting = new ReentrantLock();
+    /** Where the io_uring_enter calls that submit write errno (under {@link #submitting}). */
+    private final MemorySegment submitErrno;
+    /** Where the owner's waiting io_uring_enter writes errno. */
     private final MemorySegment errno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
     /** The provided buffer ring multishot recvs select from; null when they are off. */
     private ProvidedBuffers recvBuffers;
@@ -91,7 +101,8 @@ final class Ring implements AutoCloseable {
         this.accounting = accounting;
         this.router = new CompletionRouter(ops, toString(), doorbell::readCompleted);
         this.reapErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
-        this.nativeBytes = mapped.mappedBytes + errno.byteSize() + reapErrno.byteSize();
+        this.submitErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
+        this.nativeBytes = mapped.mappedBytes + errno.byteSize() + reapErrno.byteSize() + submitErrno.byteSize();
         accounting.allocated(nativeBytes);
     }
 
@@ -167,20 +178,26 @@ final class Ring implements AutoCloseable {
     }
 
     /**
-     * The owner: writes the SQEs other threads asked for, then posts the
-     * doorbell's read again if it completed. The SQEs go to the kernel with the next wait.
+     * The owner: submits the SQEs other threads asked for, and the doorbell's read again if it
+     * completed, in one io_uring_enter.
      */
     void takeOwnerWork() {
-        doorbell.answered(); // first: whatever is queued after this rings again
-        Request r;
-        while ((r = requests.poll()) != null) {
-            if (!push(r.opcode(), r.fd(), r.addr(), r.len(), r.off(), r.ioprio(), r.opFlags(), r.sqeFlags(),
-                    r.bufGroup(), r.userData())) {
-                router.handle(r.userData(), -ECANCELED, 0);
+        submitting.lock();
+        try {
+            doorbell.answered(); // first: whatever is queued after this rings again
+            Request r;
+            while ((r = requests.poll()) != null) {
+                if (!push(r.opcode(), r.fd(), r.addr(), r.len(), r.off(), r.ioprio(), r.opFlags(), r.sqeFlags(),
+                        r.bufGroup(), r.userData())) {
+                    router.handle(r.userData(), -ECANCELED, 0);
+                }
             }
-        }
-        if (!closed && !broken) {
-            doorbell.listen(this);
+            if (!closed && !broken) {
+                doorbell.listen(this);
+                handToKernel();
+            }
+        } finally {
+            submitting.unlock();
         }
     }
 
@@ -190,8 +207,13 @@ final class Ring implements AutoCloseable {
      * behind.
      */
     void ownerStopped() {
-        if (!closed && !broken && sq.pending() > 0) {
-            handToKernel(sq.pending());
+        submitting.lock();
+        try {
+            if (!closed && !broken) {
+                handToKernel();
+            }
+        } finally {
+            submitting.unlock();
         }
         ownerStopped = true;
         failQueuedRequests();
@@ -250,8 +272,8 @@ final class Ring implements AutoCloseable {
 
     /**
      * Submits one SQE with SQE flags (IOSQE_*) and a buffer group (for IOSQE_BUFFER_SELECT): the
-     * owner writes it at once (it reaches the kernel with the owner's next io_uring_enter);
-     * another thread queues it for the owner. A queued request whose ring stops before
+     * owner submits it at once (or with the rest of its pass); another thread queues it for the
+     * owner. A queued request whose ring stops before
      * submitting it completes with ECANCELED, like one the kernel cancels.
      *
      * @see #submit(int, int, long, int, long, int, int, long)
@@ -262,7 +284,7 @@ final class Ring implements AutoCloseable {
             return false;
         }
         if (Thread.currentThread() == owner) {
-            return push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData);
+            return submitHere(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData);
         }
         requests.add(new Request(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData));
         callOwner();
@@ -272,46 +294,10 @@ final class Ring implements AutoCloseable {
         return true;
     }
 
-    /** The owner writes one SQE, handing the queue to the kernel first if it is full. */
-    private boolean push(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
-                         int sqeFlags, int bufGroup, long userData) {
-        while (sq.push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData) == 0) {
-            if (closed || broken || !handToKernel(sq.pending())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Calls io_uring_enter to submit {@code count} published entries. "Busy" (EAGAIN/EBUSY: the
-     * kernel is short of memory or of CQ room) is backpressure: reap and try again until the
-     * entries are taken.
-     *
-     * @return false if the ring is broken
-     */
-    private boolean handToKernel(int count) {
-        int rc = enter(count, 0, 0);
-        while (rc == -EAGAIN || rc == -EBUSY) {
-            tryReap();
-            Thread.yield();
-            int left = sq.pending();
-            if (left == 0) {
-                return true;
-            }
-            rc = enter(left, 0, 0);
-        }
-        if (rc < 0) {
-            ringFailed("io_uring_enter", -rc);
-            return false;
-        }
-        return true;
-    }
-
     /**
      * Submits one SQE from the calling thread, which becomes the request's submitter: the
      * kernel runs its completion work on this thread (see {@link MultishotReceiver#arm} for why
-     * a carrier should). A full SQ falls back to {@link #submit}, which queues it for the owner.
+     * a carrier should).
      *
      * @return as {@link #submit}
      */
@@ -320,20 +306,60 @@ final class Ring implements AutoCloseable {
         if (closed || broken) {
             return false;
         }
-        if (Thread.currentThread() == owner
-                || sq.push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData) == 0) {
-            return submit(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData);
+        return submitHere(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData);
+    }
+
+    /**
+     * Writes one SQE and hands it to the kernel from this thread. Inside the owner's pass (the
+     * lock already held) the pass's one io_uring_enter submits it.
+     */
+    private boolean submitHere(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
+                               int sqeFlags, int bufGroup, long userData) {
+        boolean inPass = submitting.isHeldByCurrentThread();
+        submitting.lock();
+        try {
+            return push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData)
+                    && (inPass || handToKernel());
+        } finally {
+            submitting.unlock();
         }
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment callErrno = call.allocate(LibC.CAPTURE_STATE_LAYOUT);
-            long rc;
-            do {
-                // Submits at least this entry: every pushed entry is followed by an enter for one.
-                rc = LibC.io_uring_enter(callErrno, fd, 1, 0, 0, MemorySegment.NULL, 0);
-            } while (rc < 0 && LibC.errno(callErrno) == EINTR);
-            if (rc < 0 && LibC.errno(callErrno) != EAGAIN && LibC.errno(callErrno) != EBUSY) {
-                ringFailed("io_uring_enter", LibC.errno(callErrno));
+    }
+
+    /** Writes one SQE, handing the queue to the kernel first if it is full; lock held. */
+    private boolean push(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
+                         int sqeFlags, int bufGroup, long userData) {
+        while (sq.push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData) == 0) {
+            if (closed || broken || !handToKernel()) {
+                return false;
             }
+        }
+        return true;
+    }
+
+    /**
+     * Submits every entry written (all the lock holder's own). "Busy" (EAGAIN/EBUSY: the kernel
+     * is short of memory or of CQ room) is backpressure: reap and try again until the entries
+     * are taken.
+     *
+     * @return false if the ring is broken
+     */
+    private boolean handToKernel() {
+        int left = sq.pending();
+        while (left > 0) {
+            long rc = LibC.io_uring_enter(submitErrno, fd, left, 0, 0, MemorySegment.NULL, 0);
+            int code = rc < 0 ? LibC.errno(submitErrno) : 0;
+            if (rc < 0 && code != EINTR && code != EAGAIN && code != EBUSY) {
+                ringFailed("io_uring_enter", code);
+                return false;
+            }
+            if (rc >= 0) {
+                return true;
+            }
+            if (code != EINTR) {
+                tryReap();
+                Thread.yield();
+            }
+            left = sq.pending();
         }
         return true;
     }
@@ -341,6 +367,17 @@ final class Ring implements AutoCloseable {
     /** Asks the kernel to cancel the submission {@code target} (an op's user_data). */
     void cancel(long target) {
         submit(IORING_OP_ASYNC_CANCEL, -1, target, 0, 0, 0, 0, UserData.withTag(target, UserData.TAG_CANCEL));
+    }
+
+    /**
+     * As {@link #cancel}, submitted from the calling thread: only for a target that was itself
+     * submitted from a caller ({@link #submitFromCaller}), so that the cancel cannot overtake it
+     * in the owner's queue. An ASYNC_CANCEL does its work during the submission: it outlives
+     * nothing, and the owner is not woken for it.
+     */
+    void cancelFromCaller(long target) {
+        submitFromCaller(IORING_OP_ASYNC_CANCEL, -1, target, 0, 0, 0, 0, 0, 0,
+                UserData.withTag(target, UserData.TAG_CANCEL));
     }
 
     /** Gets the owner out of its wait in the kernel (or makes its next wait return at once). */
@@ -355,10 +392,16 @@ final class Ring implements AutoCloseable {
      * @return 0, or -errno (EINTR included: the caller just loops)
      */
     int waitForCompletions() {
-        if (!closed && !broken) {
-            doorbell.listen(this); // its last read may have been reaped since the owner's work was taken
+        submitting.lock();
+        try {
+            if (!closed && !broken) {
+                doorbell.listen(this); // its last read may have been reaped since the owner's work was taken
+                handToKernel();
+            }
+        } finally {
+            submitting.unlock();
         }
-        int rc = enter(sq.pending(), 1, IORING_ENTER_GETEVENTS);
+        int rc = enter(0, 1, IORING_ENTER_GETEVENTS);
         if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
             ringFailed("io_uring_enter(GETEVENTS)", -rc);
         }
@@ -374,20 +417,12 @@ final class Ring implements AutoCloseable {
         LockSupport.unpark(owner);
     }
 
-    /** The owner: hands the kernel the SQEs it wrote, without waiting. */
-    void flushSubmissions() {
-        int pending = sq.pending();
-        if (pending > 0 && !closed && !broken) {
-            handToKernel(pending);
-        }
-    }
-
     /** True once io_uring_enter failed in a way no retry mends. */
     boolean isBroken() {
         return broken;
     }
 
-    /** io_uring_enter by the owner. Returns the result or -errno; EINTR is retried. */
+    /** io_uring_enter by the owner to wait. Returns the result or -errno; EINTR is retried. */
     private int enter(int toSubmit, int minComplete, int flags) {
         while (true) {
             long rc = LibC.io_uring_enter(errno, fd, toSubmit, minComplete, flags, MemorySegment.NULL, 0);
