@@ -18,9 +18,7 @@ import java.net.SocketException;
  * <p>Threading: one receiver and one sender may run at once (separate ops); callers serialize
  * receivers among themselves and senders among themselves.
  */
-public abstract class NativeDatagram extends NativeHandle {
-    private final PendingOp readOp;
-    private final PendingOp writeOp;
+public abstract class NativeDatagram extends SocketHandle {
 
     /**
      * One received datagram.
@@ -34,9 +32,7 @@ public abstract class NativeDatagram extends NativeHandle {
     }
 
     protected NativeDatagram(LiveHandles live, PendingOp readOp, PendingOp writeOp) {
-        super(live);
-        this.readOp = readOp;
-        this.writeOp = writeOp;
+        super(live, readOp, writeOp);
     }
 
     /**
@@ -52,10 +48,11 @@ public abstract class NativeDatagram extends NativeHandle {
         try {
             BlockingCall.closeIfInterrupted(this);
             long deadline = BlockingCall.deadlineAfter(timeoutNanos);
-            readOp.arm();
-            startReceive(readOp, dst);
-            Wake wake = BlockingCall.await(this, readOp, deadline, () -> cancel(readOp));
-            long value = settle(readOp, wake, null);
+            PendingOp op = readOp();
+            op.arm();
+            startReceive(op, dst);
+            Wake wake = BlockingCall.await(this, op, deadline, () -> cancel(op));
+            long value = settle(op, wake, null);
             // Read before the next receive can reuse the op's sockaddr: callers serialize receivers.
             InetSocketAddress sender = sender();
             boolean truncated = truncated(value, dst.byteSize());
@@ -75,10 +72,11 @@ public abstract class NativeDatagram extends NativeHandle {
         enter();
         try {
             BlockingCall.closeIfInterrupted(this);
-            writeOp.arm();
-            startSend(writeOp, src, target);
-            Wake wake = BlockingCall.await(this, writeOp, 0, () -> cancel(writeOp));
-            long sent = settle(writeOp, wake, target);
+            PendingOp op = writeOp();
+            op.arm();
+            startSend(op, src, target);
+            Wake wake = BlockingCall.await(this, op, 0, () -> cancel(op));
+            long sent = settle(op, wake, target);
             if (sent != src.byteSize()) {
                 // A datagram is sent whole or not at all; anything else is a kernel surprise.
                 throw new SocketException("datagram send completed with " + sent + " of " + src.byteSize() + " bytes");
@@ -101,12 +99,12 @@ public abstract class NativeDatagram extends NativeHandle {
         if (error == null) {
             return value;
         }
-        String context = (op == readOp ? "receive on " : "send to " + (target == null ? "peer" : target) + " on ") + this;
+        String context = (op == readOp() ? "receive on " : "send to " + (target == null ? "peer" : target) + " on ") + this;
         if (error == SocketError.CONNECTION_REFUSED && wake == Wake.COMPLETED && !isClosed()) {
             // An ICMP port unreachable for an earlier send to the connected peer.
             throw new PortUnreachableException("Port unreachable (" + context + ", os error " + code + ")");
         }
-        throw BlockingCall.failure(this, error, code, wake, op == readOp ? "Receive timed out" : "Send timed out", context);
+        throw BlockingCall.failure(this, error, code, wake, op == readOp() ? "Receive timed out" : "Send timed out", context);
     }
 
     /** A synchronous call on the OS socket (an option, a name, connect). */
@@ -130,28 +128,6 @@ public abstract class NativeDatagram extends NativeHandle {
         }
     }
 
-    @Override
-    protected final void cancelInFlight() {
-        cancelIfInFlight(readOp);
-        cancelIfInFlight(writeOp);
-    }
-
-    private void cancelIfInFlight(PendingOp op) {
-        if (op.isInFlight()) {
-            op.markCancelRequested();
-            cancel(op);
-        }
-    }
-
-    @Override
-    final void retireOps() {
-        try {
-            readOp.retire();
-        } finally {
-            writeOp.retire();
-        }
-    }
-
     // ---- what a backend supplies ----
 
     /**
@@ -164,9 +140,6 @@ public abstract class NativeDatagram extends NativeHandle {
     /** Starts one send of {@code src} to {@code target} (null: the connected peer). Must not throw. */
     protected abstract void startSend(PendingOp op, MemorySegment src, InetSocketAddress target);
 
-    /** Asks the OS to cancel {@code op} if it is still pending; must not block or throw. */
-    protected abstract void cancel(PendingOp op);
-
     /** The sender of the datagram the last receive completed with. */
     protected abstract InetSocketAddress sender() throws SocketException;
 
@@ -178,9 +151,4 @@ public abstract class NativeDatagram extends NativeHandle {
     /** Sets the default peer: sends without a target go there, and only its datagrams arrive. */
     public abstract void connect(InetSocketAddress peer) throws IOException;
 
-    public abstract void setOption(SocketOptionKind option, int value) throws IOException;
-
-    public abstract int getOption(SocketOptionKind option) throws IOException;
-
-    public abstract InetSocketAddress localAddress() throws IOException;
 }

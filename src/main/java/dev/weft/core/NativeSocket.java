@@ -19,9 +19,7 @@ import java.net.SocketTimeoutException;
  * <p>Threading: one reader and one writer may run at once (the read op and the write op are
  * separate); callers serialize readers among themselves and writers among themselves.
  */
-public abstract class NativeSocket extends NativeHandle {
-    private final PendingOp readOp;
-    private final PendingOp writeOp;
+public abstract class NativeSocket extends SocketHandle {
     /**
      * The OS code of the first reset any operation saw, 0 before. Linux reports a reset to one
      * operation only and lets the next recv return 0; java.net keeps reporting the reset, and
@@ -30,9 +28,7 @@ public abstract class NativeSocket extends NativeHandle {
     private volatile int resetCode;
 
     protected NativeSocket(LiveHandles live, PendingOp readOp, PendingOp writeOp) {
-        super(live);
-        this.readOp = readOp;
-        this.writeOp = writeOp;
+        super(live, readOp, writeOp);
     }
 
     /**
@@ -44,7 +40,7 @@ public abstract class NativeSocket extends NativeHandle {
      * @throws SocketTimeoutException on timeout; the socket stays usable and no byte is lost
      */
     public final int read(MemorySegment dst, long timeoutNanos) throws IOException {
-        long received = run(readOp, Kind.RECV, dst, null, timeoutNanos);
+        long received = run(readOp(), Kind.RECV, dst, null, timeoutNanos);
         return received == 0 ? -1 : (int) received;
     }
 
@@ -55,7 +51,7 @@ public abstract class NativeSocket extends NativeHandle {
      * interrupts and closes behave as in {@link #read}; nothing is consumed.
      */
     public final void awaitReadable(long timeoutNanos) throws IOException {
-        run(readOp, Kind.RECV, MemorySegment.NULL, null, timeoutNanos);
+        run(readOp(), Kind.RECV, MemorySegment.NULL, null, timeoutNanos);
     }
 
     /**
@@ -71,7 +67,7 @@ public abstract class NativeSocket extends NativeHandle {
         long offset = 0;
         long size = src.byteSize();
         while (offset < size) {
-            long sent = run(writeOp, Kind.SEND, src.asSlice(offset), null, 0);
+            long sent = run(writeOp(), Kind.SEND, src.asSlice(offset), null, 0);
             if (sent <= 0) {
                 throw new SocketException("send completed with " + sent + " bytes");
             }
@@ -88,7 +84,7 @@ public abstract class NativeSocket extends NativeHandle {
      */
     public final void connect(InetSocketAddress remote, long timeoutNanos) throws IOException {
         try {
-            run(writeOp, Kind.CONNECT, null, remote, timeoutNanos);
+            run(writeOp(), Kind.CONNECT, null, remote, timeoutNanos);
             connected();
         } catch (SocketTimeoutException e) {
             close();
@@ -100,15 +96,6 @@ public abstract class NativeSocket extends NativeHandle {
     }
 
     private enum Kind { RECV, SEND, CONNECT }
-
-    @Override
-    final void retireOps() {
-        try {
-            readOp.retire();
-        } finally {
-            writeOp.retire();
-        }
-    }
 
     private long run(PendingOp op, Kind kind, MemorySegment buffer, InetSocketAddress remote,
                      long timeoutNanos) throws IOException {
@@ -154,19 +141,6 @@ public abstract class NativeSocket extends NativeHandle {
                 kind.name().toLowerCase() + " on " + this);
     }
 
-    @Override
-    protected final void cancelInFlight() {
-        cancelIfInFlight(readOp);
-        cancelIfInFlight(writeOp);
-    }
-
-    private void cancelIfInFlight(PendingOp op) {
-        if (op.isInFlight()) {
-            op.markCancelRequested();
-            cancel(op);
-        }
-    }
-
     // ---- what a backend supplies ----
 
     /**
@@ -186,20 +160,8 @@ public abstract class NativeSocket extends NativeHandle {
     protected void connected() throws IOException {
     }
 
-    /**
-     * Asks the OS to cancel {@code op} if it is still pending. Must not block and must not
-     * throw; an op that already finished simply completes as usual.
-     */
-    protected abstract void cancel(PendingOp op);
-
     /** Shuts down the sending side (FIN); reads still work. */
     public abstract void shutdownOutput() throws IOException;
-
-    public abstract void setOption(SocketOptionKind option, int value) throws IOException;
-
-    public abstract int getOption(SocketOptionKind option) throws IOException;
-
-    public abstract InetSocketAddress localAddress() throws IOException;
 
     public abstract InetSocketAddress remoteAddress() throws IOException;
 }

@@ -322,7 +322,7 @@ class IoUringBackendTest {
             NativeSocket[] pair = connectedPair(listener);
             // the socket's own read op: observe its user_data across two reads
             long before = -1;
-            java.lang.reflect.Field f = dev.weft.core.NativeSocket.class.getDeclaredField("readOp");
+            java.lang.reflect.Field f = dev.weft.core.SocketHandle.class.getDeclaredField("readOp");
             f.setAccessible(true);
             UringOp readOp = (UringOp) f.get(pair[1]);
             MultishotReceiver receiver = ((UringSocket) pair[1]).receiver();
