@@ -92,7 +92,7 @@ def results(size, server):
 print("# UDP echo: weft `DatagramEndpoint` vs JDK `DatagramChannel`, both on virtual threads\n")
 machine = open(os.path.join(raw, "machine.txt")).read().strip() if os.path.exists(os.path.join(raw, "machine.txt")) else "?"
 print(f"Machine: {machine}.\n")
-print(f"Command: `weft-bench-exclusive bench/udp.sh` (FLOWS={flows} ROUNDS={rounds} WARMUP={warmup}s "
+print(f"Command: `bench/udp.sh`, with the machine to itself (FLOWS={flows} ROUNDS={rounds} WARMUP={warmup}s "
       f"DURATION={duration}s THREADS={threads}). Client: bench/client/udpping.c, {flows} flows, each one "
       f"datagram in flight (send, wait for the echo, check every byte, send the next). Each server: one "
       f"socket, {threads} virtual threads looping receive -> send. Rounds interleaved ({servers}, then again); "
