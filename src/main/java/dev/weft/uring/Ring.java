@@ -86,6 +86,10 @@ final class Ring implements AutoCloseable {
     private volatile boolean ownerStopped;
     private final Doorbell doorbell;
     private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
+    /** The thread holding the reaping turn, or null. */
+    private volatile Thread reapingThread;
+    /** What completion handlers submitted during a reap, for right after it. */
+    private final ConcurrentLinkedQueue<Request> afterReap = new ConcurrentLinkedQueue<>();
 
     /** An SQE another thread asked the owner to submit. */
     private record Request(int opcode, int fd, long addr, int len, long off, int ioprio, int opFlags,
@@ -241,19 +245,38 @@ final class Ring implements AutoCloseable {
         if (!reaping.compareAndSet(false, true)) {
             return 0;
         }
+        int n = 0;
+        reapingThread = Thread.currentThread();
         try {
-            if (closed) {
-                return 0;
+            if (!closed) {
+                n = cq.reap(router);
+                if (sq.cqOverflowed()) {
+                    // Moves the kept-aside CQEs into the CQ. The turn is held, so one errno target is safe.
+                    LibC.io_uring_enter(reapErrno, fd, 0, 0, IORING_ENTER_GETEVENTS, MemorySegment.NULL, 0);
+                    n += cq.reap(router);
+                }
             }
-            int n = cq.reap(router);
-            if (sq.cqOverflowed()) {
-                // Moves the kept-aside CQEs into the CQ. The turn is held, so one errno target is safe.
-                LibC.io_uring_enter(reapErrno, fd, 0, 0, IORING_ENTER_GETEVENTS, MemorySegment.NULL, 0);
-                n += cq.reap(router);
-            }
-            return n;
         } finally {
+            reapingThread = null;
             reaping.set(false);
+        }
+        submitAfterReap();
+        return n;
+    }
+
+    /**
+     * Submits what completion handlers asked to submit from the reaping thread, now that the turn
+     * is free: a submitter that holds the submission lock while the kernel refuses new entries
+     * until CQEs are reaped (EBUSY) must be able to reap, so the turn is never held while waiting
+     * for that lock.
+     */
+    private void submitAfterReap() {
+        Request r;
+        while ((r = afterReap.poll()) != null) {
+            if (!submitHere(r.opcode(), r.fd(), r.addr(), r.len(), r.off(), r.ioprio(), r.opFlags(), r.sqeFlags(),
+                    r.bufGroup(), r.userData())) {
+                router.handle(r.userData(), -ECANCELED, 0);
+            }
         }
     }
 
@@ -315,6 +338,11 @@ final class Ring implements AutoCloseable {
      */
     private boolean submitHere(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
                                int sqeFlags, int bufGroup, long userData) {
+        if (reapingThread == Thread.currentThread()) {
+            // A completion handler: submitted right after this pass (see submitAfterReap).
+            afterReap.add(new Request(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData));
+            return true;
+        }
         boolean inPass = submitting.isHeldByCurrentThread();
         submitting.lock();
         try {
