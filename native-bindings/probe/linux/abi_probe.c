@@ -13,6 +13,7 @@
 #include <linux/io_uring.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/eventfd.h>
@@ -127,6 +128,12 @@ int main(void) {
     FIELD(linger, l_onoff);
     FIELD(linger, l_linger);
 
+    SIZE(pollfd);
+    FIELD(pollfd, fd);
+    FIELD(pollfd, events);
+    FIELD(pollfd, revents);
+    CONST(POLLIN);
+
     SIZE(msghdr);
     FIELD(msghdr, msg_name);
     FIELD(msghdr, msg_namelen);
@@ -179,10 +186,12 @@ int main(void) {
     CONST(IORING_CQE_BUFFER_SHIFT);
     CONST(IORING_SQ_NEED_WAKEUP);
     CONST(IORING_SQ_CQ_OVERFLOW);
+    CONST(IORING_CQ_EVENTFD_DISABLED);
     CONST(IORING_ENTER_GETEVENTS);
     CONST(IORING_ENTER_EXT_ARG);
     CONST(IORING_REGISTER_PROBE);
     CONST(IORING_REGISTER_ENABLE_RINGS);
+    CONST(IORING_REGISTER_EVENTFD);
     CONST(IORING_REGISTER_PBUF_RING);
     CONST(IORING_UNREGISTER_PBUF_RING);
 

@@ -4,8 +4,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The platform thread that owns one ring: it submits what other threads queue for it (see
- * {@link Ring}), and it is the one that waits in the kernel when the ring's
- * {@link CompletionReaper} has nothing to reap.
+ * {@link Ring}), and it is the one that sleeps when the ring's {@link CompletionReaper} has
+ * nothing to reap, in a plain blocking read of the ring's {@link Doorbell}.
  *
  * <p>Why a platform thread: the kernel cancels a request when the thread that submitted it
  * ends, and a virtual thread's carrier is retired after 30 idle seconds; a connect, an accept or
@@ -14,9 +14,18 @@ import java.util.concurrent.locks.LockSupport;
  * (waking a carrier for it); the reaper, itself a virtual thread, hands readers to its own
  * carrier.
  *
+ * <p>The turn to reap passes between the two without waking this thread when the reaper ends
+ * it: the reaper turns the doorbell's signal back on and leaves; the next CQE then signals it.
+ *
  * <p>Never runs user code.
  */
 final class CompletionLoop implements Runnable {
+    /**
+     * How long a wait may last while a CQE could have been posted unsignalled (see {@link #run}):
+     * a fence against a lost wake-up, not a poll; an idle ring waits without a limit.
+     */
+    static final int RECHECK_MILLIS = 20;
+
     private final Ring ring;
     private final Thread thread;
     private final CompletionReaper reaper;
@@ -25,7 +34,7 @@ final class CompletionLoop implements Runnable {
     CompletionLoop(Ring ring, String name) {
         this.ring = ring;
         this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
-        this.reaper = new CompletionReaper(ring, thread, name + "-reaper");
+        this.reaper = new CompletionReaper(ring, name + "-reaper");
         ring.ownedBy(thread);
     }
 
@@ -37,7 +46,7 @@ final class CompletionLoop implements Runnable {
     @Override
     public void run() {
         try {
-            ring.startOnOwner();
+            boolean woken = true;
             while (!ring.isBroken()) {
                 ring.takeOwnerWork();
                 if (stopping) {
@@ -48,20 +57,15 @@ final class CompletionLoop implements Runnable {
                 if (ring.hasOwnerWork()) {
                     continue; // queued while working
                 }
-                if (reaper.isReaping()) {
-                    // The reaper has the turn: sleep until it gives the turn back or someone
-                    // queues work (both unpark).
-                    if (reaper.isReaping() && !ring.hasOwnerWork()) {
-                        LockSupport.park(this);
-                    }
+                if (!reaper.isReaping() && ring.hasCompletions()) {
+                    reaper.wake();
                     continue;
                 }
-                if (!ring.hasCompletions()) {
-                    ring.waitForCompletions();
-                }
-                if (ring.hasCompletions()) {
-                    reaper.wake();
-                }
+                // The kernel reads the doorbell's on/off flag without ordering it after the CQE it
+                // has just posted, so a CQE that raced with the reaper's leaving may go
+                // unsignalled. Any wait that starts while the reaper has the turn, or right after
+                // a wake-up, is therefore bounded; after one quiet period the wait is not.
+                woken = ring.awaitWork(reaper.isReaping() || woken ? RECHECK_MILLIS : -1);
             }
             // broken: logged by the ring; nothing can complete any more
         } catch (InterruptedException e) {
@@ -70,7 +74,6 @@ final class CompletionLoop implements Runnable {
             ring.ownerStopped();
         }
     }
-
     /** Reaps until the CQ is empty; the owner, once the reaper has stopped. */
     private void reapAll() {
         while (ring.tryReap() > 0 || ring.hasCompletions()) {

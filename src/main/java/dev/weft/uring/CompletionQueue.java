@@ -5,6 +5,7 @@ import dev.weft.bindings.linux.IoUringCqe;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
+import static dev.weft.bindings.linux.IoUring.IORING_CQ_EVENTFD_DISABLED;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -32,6 +33,7 @@ final class CompletionQueue {
     private final long headOffset;
     private final long tailOffset;
     private final long cqesOffset;
+    private final long flagsOffset;
     private final int mask;
     private final int entries;
 
@@ -40,6 +42,7 @@ final class CompletionQueue {
         this.headOffset = IoCqringOffsets.head(offsets);
         this.tailOffset = IoCqringOffsets.tail(offsets);
         this.cqesOffset = IoCqringOffsets.cqes(offsets);
+        this.flagsOffset = IoCqringOffsets.flags(offsets);
         this.mask = ring.get(JAVA_INT, IoCqringOffsets.ring_mask(offsets));
         this.entries = ring.get(JAVA_INT, IoCqringOffsets.ring_entries(offsets));
     }
@@ -50,7 +53,19 @@ final class CompletionQueue {
 
     /** True when at least one CQE is waiting. */
     boolean ready() {
-        return (int) INT.getAcquire(ring, tailOffset) != (int) INT.get(ring, headOffset);
+        return (int) INT.getVolatile(ring, tailOffset) != (int) INT.get(ring, headOffset);
+    }
+
+    /**
+     * Turns the signal of the ring's registered eventfd on or off (IORING_CQ_EVENTFD_DISABLED, a
+     * flag the kernel reads before each signal). Only the thread taking or giving the reaping turn
+     * writes it. The write is volatile, so a {@link #ready} after turning it on cannot be ordered
+     * before it: a CQE either is seen there or is posted late enough to be signalled.
+     */
+    void signalEventfd(boolean on) {
+        int flags = (int) INT.getVolatile(ring, flagsOffset);
+        int wanted = on ? flags & ~IORING_CQ_EVENTFD_DISABLED : flags | IORING_CQ_EVENTFD_DISABLED;
+        INT.setVolatile(ring, flagsOffset, wanted);
     }
 
     /**

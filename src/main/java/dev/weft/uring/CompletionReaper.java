@@ -8,25 +8,29 @@ import java.util.concurrent.locks.LockSupport;
  * unparks are queued on its own carrier (no thread is woken for them) and a reap costs a few
  * memory reads, no system call.
  *
- * <p>The owner ({@link CompletionLoop}) hands over: its wait in the kernel returned with CQEs, it
- * {@link #wake}s this thread and parks. This thread reaps, yields so the readers it unparked run,
- * and reaps again; a reap that finds nothing ends the turn: it gives the wait back to the owner
- * and parks. As with the JDK's own poller threads, a steady load keeps the turn here and the
- * owner asleep; an idle ring costs nothing (both are parked, the owner in the kernel).
+ * <p>The owner ({@link CompletionLoop}) hands over: its doorbell was signalled for new CQEs, it
+ * {@link #wake}s this thread, which turns the signal off (CQEs posted during the turn wake
+ * nobody). This thread reaps, yields so the readers it unparked run, and reaps again; a reap that
+ * finds nothing ends the turn: the signal goes back on, and a last look catches a CQE posted
+ * just before. The owner is not woken for that. As with the JDK's own poller threads, a steady
+ * load keeps the turn here and the owner asleep; an idle ring costs nothing (both are parked,
+ * the owner in the kernel).
  *
  * <p>Runs no user code: completions only record results and unpark.
  */
 final class CompletionReaper {
     private final Ring ring;
-    private final Thread owner;
     private final Thread thread;
-    /** True from {@link #wake} until a reap finds nothing; set by the owner only, cleared here only. */
+    /**
+     * The reaping turn: true from {@link #wake} (or this thread taking it back) until a reap finds
+     * nothing. Whoever sets it turns the doorbell's signal off; this thread turns it on before
+     * clearing it.
+     */
     private final AtomicBoolean reaping = new AtomicBoolean();
     private volatile boolean stopping;
 
-    CompletionReaper(Ring ring, Thread owner, String name) {
+    CompletionReaper(Ring ring, String name) {
         this.ring = ring;
-        this.owner = owner;
         this.thread = Thread.ofVirtual().name(name).unstarted(this::run);
     }
 
@@ -34,7 +38,7 @@ final class CompletionReaper {
         thread.start();
     }
 
-    /** True while this thread has the turn (the owner then parks instead of waiting in the kernel). */
+    /** True while this thread has the turn. */
     boolean isReaping() {
         return reaping.get();
     }
@@ -42,6 +46,7 @@ final class CompletionReaper {
     /** The owner saw CQEs: gives this thread the turn. */
     void wake() {
         if (reaping.compareAndSet(false, true)) {
+            ring.signalCompletions(false);
             LockSupport.unpark(thread);
         }
     }
@@ -63,11 +68,12 @@ final class CompletionReaper {
                 Thread.yield(); // the readers just unparked run now, on this carrier; then look again
                 continue;
             }
-            // Only the owner gives the turn: once this flag is down, nothing here reaps until the
-            // owner's wake, so the owner may wait in the kernel knowing what it left posted (its
-            // doorbell's read) stays posted. A CQE posted meanwhile makes that wait return at once.
+            ring.signalCompletions(true);
             reaping.set(false);
-            LockSupport.unpark(owner);
+            // A CQE posted before the signal was back on woke nobody: take the turn back for it.
+            if (ring.hasCompletions() && reaping.compareAndSet(false, true)) {
+                ring.signalCompletions(false);
+            }
         }
     }
 

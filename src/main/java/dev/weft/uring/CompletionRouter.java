@@ -14,22 +14,15 @@ import dev.weft.core.SocketError;
 final class CompletionRouter implements CompletionQueue.Handler {
     private final OpTable ops;
     private final String ringName;
-    private final Runnable doorbellRead;
 
-    /** @param doorbellRead runs when the read on the owner's {@link Doorbell} completes */
-    CompletionRouter(OpTable ops, String ringName, Runnable doorbellRead) {
+    CompletionRouter(OpTable ops, String ringName) {
         this.ops = ops;
         this.ringName = ringName;
-        this.doorbellRead = doorbellRead;
     }
 
     @Override
     public void handle(long userData, int res, int flags) {
         int tag = UserData.tag(userData);
-        if (tag == UserData.TAG_WAKE) {
-            doorbellRead.run();
-            return;
-        }
         if (tag != UserData.TAG_OP) {
             return; // an ASYNC_CANCEL's own CQE: nobody waits for it
         }

@@ -5,10 +5,10 @@ import dev.weft.core.Accounting;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static dev.weft.bindings.linux.Errno.EAGAIN;
@@ -17,10 +17,11 @@ import static dev.weft.bindings.linux.Errno.EBUSY;
 import static dev.weft.bindings.linux.Errno.EINTR;
 import static dev.weft.bindings.linux.IoUring.IORING_ENTER_GETEVENTS;
 import static dev.weft.bindings.linux.IoUring.IORING_OP_ASYNC_CANCEL;
+import static dev.weft.bindings.linux.IoUring.IORING_REGISTER_EVENTFD;
 
 /**
  * One io_uring instance as weft drives it: submitting SQEs, reaping CQEs into the
- * {@link Completion}s the backend's {@link OpTable} names, and waiting in the kernel.
+ * {@link Completion}s the backend's {@link OpTable} names, and letting its owner sleep.
  *
  * <p><b>Who submits.</b> The kernel ties a request to the thread that submitted it: it runs the
  * request's completion work (copying a chunk into a provided buffer, posting the CQE) on that
@@ -35,8 +36,7 @@ import static dev.weft.bindings.linux.IoUring.IORING_OP_ASYNC_CANCEL;
  *     (see {@link MultishotReceiver});
  * <li>everything else (one-shot recvs, connects, accepts, cancels, file operations) by the
  *     ring's owner, its {@link CompletionLoop} thread, which lives as long as the ring: another
- *     thread ({@link #submit}) queues a request and calls the owner (its {@link Doorbell}, and an
- *     unpark). A read parked for an hour must not die with a carrier.
+ *     thread ({@link #submit}) queues a request and rings the owner's {@link Doorbell}. A read parked for an hour must not die with a carrier.
  * </ul>
  *
  * <p><b>Reaping</b> ({@link #tryReap}): whoever holds the reaping turn consumes the CQ, normally
@@ -44,8 +44,9 @@ import static dev.weft.bindings.linux.IoUring.IORING_OP_ASYNC_CANCEL;
  * had to keep CQEs aside because the CQ was full (IORING_SQ_CQ_OVERFLOW), the reaper moves them
  * in with io_uring_enter(GETEVENTS).
  *
- * <p><b>Waiting</b> ({@link #waitForCompletions}): when the reaper finds nothing, the owner submits
- * what it wrote and blocks in the kernel in one io_uring_enter until a CQE is posted.
+ * <p><b>Waiting</b> ({@link #awaitWork}): the owner submits what it wrote and sleeps on its
+ * {@link Doorbell}, an eventfd the kernel signals when it posts a CQE while the reaper is not
+ * reaping ({@link #signalCompletions}) and other threads write when they queue work.
  */
 final class Ring implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.weft.uring");
@@ -72,8 +73,6 @@ final class Ring implements AutoCloseable {
     private final ReentrantLock submitting = new ReentrantLock();
     /** Where the io_uring_enter calls that submit write errno (under {@link #submitting}). */
     private final MemorySegment submitErrno;
-    /** Where the owner's waiting io_uring_enter writes errno. */
-    private final MemorySegment errno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
     /** The provided buffer ring multishot recvs select from; null when they are off. */
     private ProvidedBuffers recvBuffers;
     /** Multishot recvs of released sockets whose final CQE has not arrived yet. */
@@ -103,10 +102,10 @@ final class Ring implements AutoCloseable {
         this.sq = mapped.sq;
         this.cq = mapped.cq;
         this.accounting = accounting;
-        this.router = new CompletionRouter(ops, toString(), doorbell::readCompleted);
+        this.router = new CompletionRouter(ops, toString());
         this.reapErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
         this.submitErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
-        this.nativeBytes = mapped.mappedBytes + errno.byteSize() + reapErrno.byteSize() + submitErrno.byteSize();
+        this.nativeBytes = mapped.mappedBytes + reapErrno.byteSize() + submitErrno.byteSize();
         accounting.allocated(nativeBytes);
     }
 
@@ -127,6 +126,12 @@ final class Ring implements AutoCloseable {
             throw e;
         }
         Ring ring = new Ring(mapped, doorbell, ops, accounting);
+        try {
+            ring.registerDoorbell();
+        } catch (IOException | RuntimeException e) {
+            ring.close();
+            throw e;
+        }
         if (recvBufferCount > 0) {
             try {
                 ring.recvBuffers = ProvidedBuffers.register(ring.fd, recvBufferCount, recvBufferSize, accounting);
@@ -171,9 +176,21 @@ final class Ring implements AutoCloseable {
         owner = thread;
     }
 
-    /** The owner's first step: listens for the doorbell. */
-    void startOnOwner() {
-        doorbell.listen(this);
+    /** Has the kernel signal the doorbell's eventfd when it posts CQEs (see {@link #signalCompletions}). */
+    private void registerDoorbell() throws IOException {
+        MemorySegment eventfd = arena.allocate(ValueLayout.JAVA_INT);
+        eventfd.set(ValueLayout.JAVA_INT, 0, doorbell.fd());
+        if (LibC.io_uring_register(submitErrno, fd, IORING_REGISTER_EVENTFD, eventfd, 1) < 0) {
+            throw new IOException("io_uring_register(IORING_REGISTER_EVENTFD) failed, errno " + LibC.errno(submitErrno));
+        }
+    }
+
+    /**
+     * Whether posting CQEs signals the owner's doorbell: off while the reaping turn is taken,
+     * on when it is given back. Only the thread taking or giving the turn calls this.
+     */
+    void signalCompletions(boolean on) {
+        cq.signalEventfd(on);
     }
 
     /** True when requests wait for the owner. */
@@ -181,10 +198,7 @@ final class Ring implements AutoCloseable {
         return !requests.isEmpty();
     }
 
-    /**
-     * The owner: submits the SQEs other threads asked for, and the doorbell's read again if it
-     * completed, in one io_uring_enter.
-     */
+    /** The owner: submits the SQEs other threads asked for, in one io_uring_enter. */
     void takeOwnerWork() {
         submitting.lock();
         try {
@@ -197,7 +211,6 @@ final class Ring implements AutoCloseable {
                 }
             }
             if (!closed && !broken) {
-                doorbell.listen(this);
                 handToKernel();
             }
         } finally {
@@ -414,54 +427,32 @@ final class Ring implements AutoCloseable {
     }
 
     /**
-     * The owner: submits the SQEs it wrote and blocks in the kernel until at least one CQE is
-     * ready (moving CQEs the kernel kept aside into the CQ on the way).
+     * The owner: submits the SQEs it wrote, then sleeps until the doorbell is signalled (a CQE
+     * posted while nobody has the reaping turn, or work queued for the owner) or
+     * {@code timeoutMillis} have passed (negative: no limit).
      *
-     * @return 0, or -errno (EINTR included: the caller just loops)
+     * @return false if the time ran out
      */
-    int waitForCompletions() {
+    boolean awaitWork(int timeoutMillis) {
         submitting.lock();
         try {
             if (!closed && !broken) {
-                doorbell.listen(this); // its last read may have been reaped since the owner's work was taken
                 handToKernel();
             }
         } finally {
             submitting.unlock();
         }
-        int rc = enter(0, 1, IORING_ENTER_GETEVENTS);
-        if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
-            ringFailed("io_uring_enter(GETEVENTS)", -rc);
-        }
-        return Math.min(rc, 0);
+        return doorbell.await(timeoutMillis);
     }
 
-    /**
-     * Gets the owner's attention wherever it waits: in the kernel (the doorbell completes its
-     * read there) or parked while the reaper works ({@link CompletionLoop}).
-     */
+    /** Gets the owner out of its wait (or makes its next wait return at once). */
     private void callOwner() {
         doorbell.ring();
-        LockSupport.unpark(owner);
     }
 
     /** True once io_uring_enter failed in a way no retry mends. */
     boolean isBroken() {
         return broken;
-    }
-
-    /** io_uring_enter by the owner to wait. Returns the result or -errno; EINTR is retried. */
-    private int enter(int toSubmit, int minComplete, int flags) {
-        while (true) {
-            long rc = LibC.io_uring_enter(errno, fd, toSubmit, minComplete, flags, MemorySegment.NULL, 0);
-            if (rc >= 0) {
-                return (int) rc;
-            }
-            int code = LibC.errno(errno);
-            if (code != EINTR) {
-                return -code;
-            }
-        }
     }
 
     private void ringFailed(String call, int code) {
@@ -489,7 +480,7 @@ final class Ring implements AutoCloseable {
             Thread.onSpinWait(); // a reap that began before the flag was seen ends first
         }
         mapped.close();
-        doorbell.close(); // after the ring: its read on the eventfd is gone with it
+        doorbell.close(); // after the ring: nothing signals the eventfd any more
         if (recvBuffers != null) {
             recvBuffers.close(); // after the ring: no recv can write into them any more
         }

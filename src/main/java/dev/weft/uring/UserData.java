@@ -8,14 +8,13 @@ package dev.weft.uring;
  * is the slot's own counter, bumped at every submission and kept when the slot is reused
  * ({@link OpTable#nextUserData}), so a CQE or an ASYNC_CANCEL can only ever refer to the one
  * submission it was made for. The tag tells an op's own CQEs from those of the cancel requests
- * and wake-ups weft submits itself, which carry no result anyone waits for and are dropped.
+ * weft submits itself, which carry no result anyone waits for and are dropped.
  */
 final class UserData {
     private UserData() { }
 
     static final int TAG_OP = 0;
     static final int TAG_CANCEL = 1;
-    static final int TAG_WAKE = 2;
     private static final long TAG_MASK = 3;
 
     static final int MAX_SLOTS = 1 << 30;

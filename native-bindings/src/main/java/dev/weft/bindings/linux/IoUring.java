@@ -69,11 +69,15 @@ public final class IoUring {
     public static final int IORING_SQ_NEED_WAKEUP = 1 << 0;
     public static final int IORING_SQ_CQ_OVERFLOW = 1 << 1;
 
+    // cq_ring->flags, written by the application
+    public static final int IORING_CQ_EVENTFD_DISABLED = 1 << 0;
+
     // io_uring_enter(2) flags
     public static final int IORING_ENTER_GETEVENTS = 1 << 0;
     public static final int IORING_ENTER_EXT_ARG = 1 << 3;
 
     // io_uring_register(2) opcodes
+    public static final int IORING_REGISTER_EVENTFD = 4;
     public static final int IORING_REGISTER_PROBE = 8;
     public static final int IORING_REGISTER_ENABLE_RINGS = 12;
     public static final int IORING_REGISTER_PBUF_RING = 22;

@@ -187,6 +187,29 @@ public final class LibC {
         }
     }
 
+    private static final MethodHandle read$MH = downcall("read",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle poll$MH = downcall("poll",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+
+    /** {@code ssize_t read(int fd, void *buf, size_t count)}. */
+    public static long read(MemorySegment captureState, int fd, MemorySegment buf, long count) {
+        try {
+            return (long) read$MH.invokeExact(captureState, fd, buf, count);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)}; timeout in ms, -1 for none. */
+    public static int poll(MemorySegment captureState, MemorySegment fds, long nfds, int timeout) {
+        try {
+            return (int) poll$MH.invokeExact(captureState, fds, nfds, timeout);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** {@code ssize_t write(int fd, const void *buf, size_t count)}. */
     public static long write(MemorySegment captureState, int fd, MemorySegment buf, long count) {
         try {
