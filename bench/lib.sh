@@ -99,7 +99,7 @@ stop_server() {
 # The C ping-pong client (bench/client/pingpong.c), compiled on first use and whenever it changes.
 PINGPONG=bench/target/pingpong
 build_pingpong() {
-    if [ ! -x "$PINGPONG" ] || [ bench/client/pingpong.c -nt "$PINGPONG" ]; then
+    if [ ! -x "$PINGPONG" ] || [ bench/client/pingpong.c -nt "$PINGPONG" ] || [ bench/client/cpu.h -nt "$PINGPONG" ]; then
         command -v gcc >/dev/null || { echo "error: gcc is needed for the load client: apt-get install gcc" >&2; return 1; }
         mkdir -p "$(dirname "$PINGPONG")"
         gcc -O2 -Wall -o "$PINGPONG" bench/client/pingpong.c

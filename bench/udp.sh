@@ -27,7 +27,7 @@ JAVA_HOME_25=$(find_jdk25)
 JAVA="$JAVA_HOME_25/bin/java"
 build_if_needed
 UDPPING=bench/target/udpping
-if [ ! -x "$UDPPING" ] || [ bench/client/udpping.c -nt "$UDPPING" ]; then
+if [ ! -x "$UDPPING" ] || [ bench/client/udpping.c -nt "$UDPPING" ] || [ bench/client/cpu.h -nt "$UDPPING" ]; then
     mkdir -p bench/target
     gcc -O2 -Wall -o "$UDPPING" bench/client/udpping.c
 fi

@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cpu.h"
+
 /* Connections whose connect() is still in progress at one time: below every server's backlog. */
 #define CONNECT_BATCH 100
 /* Payload offsets cycle through this many positions of the pattern, so each echo differs from the last. */
@@ -151,37 +153,7 @@ static options parse(int argc, char **argv) {
     return o;
 }
 
-/* ---- clocks and CPU ---- */
-
-static int64_t now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-static double own_cpu_s(void) {
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-/* utime + stime of every thread of the process, in clock ticks; -1 if it cannot be read. */
-static long long process_ticks(int pid) {
-    char path[64], line[4096];
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    size_t n = fread(line, 1, sizeof line - 1, f);
-    fclose(f);
-    line[n] = 0;
-    /* The command name (field 2) may contain spaces and parentheses: fields resume after the last ')'. */
-    char *p = strrchr(line, ')');
-    if (!p) return -1;
-    unsigned long long utime, stime;
-    /* after ')': state(3) ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime(14) stime(15) */
-    if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) return -1;
-    return (long long)(utime + stime);
-}
+/* ---- limits (clocks and CPU time are in cpu.h) ---- */
 
 static void raise_fd_limit(int needed) {
     struct rlimit r;

@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cpu.h"
+
 #define MAX_EVENTS 256
 #define LOSS_MS 200
 #define MAX_PAYLOAD 65507
@@ -39,34 +41,6 @@ static void die(const char *fmt, ...) {
     fprintf(stderr, "\n");
     va_end(ap);
     exit(1);
-}
-
-static int64_t now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-static double own_cpu_s(void) {
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-/* utime + stime of every thread of the process, in clock ticks; -1 if it cannot be read. */
-static long long process_ticks(int pid) {
-    char path[64], line[4096];
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    size_t n = fread(line, 1, sizeof line - 1, f);
-    fclose(f);
-    line[n] = 0;
-    char *p = strrchr(line, ')'); /* the command name may hold spaces: fields resume after ')' */
-    if (!p) return -1;
-    unsigned long long utime, stime;
-    if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) return -1;
-    return (long long)(utime + stime);
 }
 
 typedef struct {
