@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The ring's own guarantees, each through the real kernel: a user_data never repeats when a slot
- * is reused, completions beyond the CQ's size are kept and delivered, and a full SQ makes
- * submitters wait instead of failing their operations.
+ * is reused, completions beyond the CQ's size are kept and delivered, a full SQ makes
+ * submitters wait instead of failing their operations, and an idle ring's thread sleeps until a
+ * completion comes.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RingTest {
@@ -138,6 +139,74 @@ class RingTest {
         pair[0].close();
         pair[1].close();
         listener.close();
+    }
+
+    @Test
+    void anIdleRingsThreadSleepsUntilACompletionComes() throws Exception {
+        IoUringBackend backend = backend(1, 64, 256);
+        NativeListener listener = backend.listen(ANY_LOOPBACK, 16);
+        NativeSocket[] pair = connectedPair(backend, listener);
+        Arena arena = Arena.ofShared();
+        toClose.add(arena);
+        MemorySegment one = arena.allocate(1);
+        MemorySegment in = arena.allocate(1);
+        // Round trips hand the reaping turn back and forth between the ring's thread and its reaper.
+        for (int i = 0; i < 200; i++) {
+            pair[0].writeFully(one);
+            assertThat(pair[1].read(in, TimeUnit.SECONDS.toNanos(10))).isEqualTo(1);
+        }
+
+        // Quiet now: after its bounded waits run out, the ring's thread must sleep until woken,
+        // not look around every few milliseconds.
+        Thread.sleep(10 * CompletionLoop.RECHECK_MILLIS);
+        long before = ringThreadSwitches();
+        Thread.sleep(50 * CompletionLoop.RECHECK_MILLIS);
+        long woken = ringThreadSwitches() - before;
+        assertThat(woken).as("times the idle ring threads were woken in %d ms", 50 * CompletionLoop.RECHECK_MILLIS)
+                .isLessThanOrEqualTo(2);
+
+        // And the first CQE after the quiet period wakes it: a parked read gets its byte.
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                assertThat(pair[1].read(in, TimeUnit.SECONDS.toNanos(10))).isEqualTo(1);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(100);
+        one.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 9);
+        pair[0].writeFully(one);
+        assertThat(reader.join(java.time.Duration.ofSeconds(10))).as("reader woken after the quiet period").isTrue();
+        assertThat(in.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0)).isEqualTo((byte) 9);
+        pair[0].close();
+        pair[1].close();
+        listener.close();
+    }
+
+    /** Voluntary context switches of every ring thread (named weft-io_uring-N) of this JVM. */
+    private static long ringThreadSwitches() throws IOException {
+        long total = 0;
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path task : tasks.toList()) {
+                String name;
+                List<String> status;
+                try {
+                    name = java.nio.file.Files.readString(task.resolve("comm")).strip();
+                    status = java.nio.file.Files.readAllLines(task.resolve("status"));
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue; // the thread ended meanwhile
+                }
+                if (!name.startsWith("weft-io_uring")) {
+                    continue;
+                }
+                for (String line : status) {
+                    if (line.startsWith("voluntary_ctxt_switches:")) {
+                        total += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                    }
+                }
+            }
+        }
+        return total;
     }
 
     /** /proc/self/task/TID of the calling platform thread: it disappears once the thread has exited. */
