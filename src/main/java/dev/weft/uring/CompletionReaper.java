@@ -11,10 +11,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The owner ({@link CompletionLoop}) hands over: its doorbell was signalled for new CQEs, it
  * {@link #wake}s this thread, which turns the signal off (CQEs posted during the turn wake
  * nobody). This thread reaps, yields so the readers it unparked run, and reaps again; a reap that
- * finds nothing ends the turn: the signal goes back on, and a last look catches a CQE posted
- * just before. The owner is not woken for that. As with the JDK's own poller threads, a steady
- * load keeps the turn here and the owner asleep; an idle ring costs nothing (both are parked,
- * the owner in the kernel).
+ * finds nothing ends the turn: the signal goes back on, and the owner is not woken for that
+ * (unless a last look finds a CQE posted just before the signal was on). As with the JDK's own
+ * poller threads, a steady load keeps the turn here and the owner asleep; an idle ring costs
+ * nothing (both are parked, the owner in the kernel).
  *
  * <p>Runs no user code: completions only record results and unpark.
  */
@@ -22,9 +22,8 @@ final class CompletionReaper {
     private final Ring ring;
     private final Thread thread;
     /**
-     * The reaping turn: true from {@link #wake} (or this thread taking it back) until a reap finds
-     * nothing. Whoever sets it turns the doorbell's signal off; this thread turns it on before
-     * clearing it.
+     * The reaping turn: true from {@link #wake} until a reap finds nothing. The owner sets it and
+     * turns the doorbell's signal off; this thread turns the signal on before clearing it.
      */
     private final AtomicBoolean reaping = new AtomicBoolean();
     private volatile boolean stopping;
@@ -70,9 +69,11 @@ final class CompletionReaper {
             }
             ring.signalCompletions(true);
             reaping.set(false);
-            // A CQE posted before the signal was back on woke nobody: take the turn back for it.
-            if (ring.hasCompletions() && reaping.compareAndSet(false, true)) {
-                ring.signalCompletions(false);
+            // A CQE posted before the signal was back on woke nobody: ring the owner for it. (Not
+            // taking the turn back here keeps the owner the only one who starts a turn, so a turn
+            // never ends while the owner sleeps without a time limit; see CompletionLoop.run.)
+            if (ring.hasCompletions()) {
+                ring.wake();
             }
         }
     }
