@@ -61,11 +61,12 @@ final class CompletionLoop implements Runnable {
                     reaper.wake();
                     continue;
                 }
-                // The kernel reads the doorbell's on/off flag without ordering it after the CQE it
-                // has just posted, so a CQE that raced with the end of a turn may go unsignalled.
-                // Any wait that starts while the reaper has the turn, or right after a wake-up, is
-                // therefore bounded; after one quiet period the wait is not. Only this thread
-                // starts a turn, so none can start (and end) while it sleeps without a limit.
+                // Nothing documented orders the kernel's read of the doorbell's on/off flag after
+                // the CQE it has just posted, so a CQE that races with the end of a turn may go
+                // unsignalled. Any wait that starts while the reaper has the turn, or right after
+                // a wake-up, is therefore bounded; after one quiet period the wait is not. Only
+                // this thread starts a turn, so none can start (and end) while it sleeps without
+                // a limit.
                 woken = ring.awaitWork(reaper.isReaping() || woken ? RECHECK_MILLIS : -1);
             }
             // broken: logged by the ring; nothing can complete any more

@@ -36,7 +36,8 @@ import static dev.weft.bindings.linux.IoUring.IORING_REGISTER_EVENTFD;
  *     (see {@link MultishotReceiver});
  * <li>everything else (one-shot recvs, connects, accepts, cancels, file operations) by the
  *     ring's owner, its {@link CompletionLoop} thread, which lives as long as the ring: another
- *     thread ({@link #submit}) queues a request and rings the owner's {@link Doorbell}. A read parked for an hour must not die with a carrier.
+ *     thread ({@link #submit}) queues a request and rings the owner's {@link Doorbell}. A read
+ *     parked for an hour must not die with a carrier.
  * </ul>
  *
  * <p><b>Reaping</b> ({@link #tryReap}): whoever holds the reaping turn consumes the CQ, normally
@@ -181,7 +182,8 @@ final class Ring implements AutoCloseable {
         MemorySegment eventfd = arena.allocate(ValueLayout.JAVA_INT);
         eventfd.set(ValueLayout.JAVA_INT, 0, doorbell.fd());
         if (LibC.io_uring_register(submitErrno, fd, IORING_REGISTER_EVENTFD, eventfd, 1) < 0) {
-            throw new IOException("io_uring_register(IORING_REGISTER_EVENTFD) failed, errno " + LibC.errno(submitErrno));
+            throw new IOException("io_uring_register(IORING_REGISTER_EVENTFD) failed, errno "
+                    + LibC.errno(submitErrno));
         }
     }
 
