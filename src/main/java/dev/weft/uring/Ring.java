@@ -226,6 +226,13 @@ final class Ring implements AutoCloseable {
      * behind.
      */
     void ownerStopped() {
+        submitWritten();
+        ownerStopped = true;
+        failQueuedRequests();
+    }
+
+    /** Hands the kernel every SQE written so far, unless the ring is closed or broken. */
+    private void submitWritten() {
         submitting.lock();
         try {
             if (!closed && !broken) {
@@ -234,8 +241,6 @@ final class Ring implements AutoCloseable {
         } finally {
             submitting.unlock();
         }
-        ownerStopped = true;
-        failQueuedRequests();
     }
 
     private void failQueuedRequests() {
@@ -436,14 +441,7 @@ final class Ring implements AutoCloseable {
      * @return false if the time ran out
      */
     boolean awaitWork(int timeoutMillis) {
-        submitting.lock();
-        try {
-            if (!closed && !broken) {
-                handToKernel();
-            }
-        } finally {
-            submitting.unlock();
-        }
+        submitWritten();
         return doorbell.await(timeoutMillis);
     }
 
