@@ -114,7 +114,7 @@ final class Ring implements AutoCloseable {
      * Sets up a ring with at least {@code sqEntries} SQEs and {@code cqEntries} CQEs and, if
      * {@code recvBufferCount > 0}, a provided buffer ring for multishot recvs. Its CQEs are
      * routed through {@code ops}. Its native memory is reported to {@code accounting} until
-     * {@link #close}. It takes no submission until its owner has called {@link #startOnOwner}.
+     * {@link #close}. Requests queued before its owner starts are submitted in the owner's first pass.
      */
     static Ring open(int sqEntries, int cqEntries, int recvBufferCount, int recvBufferSize, OpTable ops,
                      Accounting accounting) throws IOException {
