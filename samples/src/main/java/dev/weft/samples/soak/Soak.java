@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -136,13 +137,15 @@ public final class Soak {
         AtomicLong resets = new AtomicLong();
         AtomicLong interrupts = new AtomicLong();
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+        Flows flows = new Flows(Flows.SOAK_STALL_NANOS);
         WeftStats endStats;
         long start = System.nanoTime();
         try (WeftRuntime weft = WeftRuntime.builder().completionThreads(2).open()) {
             TcpListener listener = weft.listen(new InetSocketAddress(loopback(), 0));
             InetSocketAddress at = listener.localAddress();
-            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-                threads.submit(() -> acceptLoop(listener, threads));
+            ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+            try {
+                threads.submit(() -> acceptLoop(listener, threads, flows));
                 List<Future<?>> workers = new ArrayList<>();
                 for (int w = 0; w < 8; w++) {
                     workers.add(threads.submit(() -> churnLoop(weft, at, end, maxCycles, cycles, bytes, problems)));
@@ -150,28 +153,53 @@ public final class Soak {
                 if (faults) {
                     for (int w = 0; w < 16; w++) {
                         long seed = w;
-                        workers.add(threads.submit(() -> streamLoop(weft, at, end, seed, bytes, timeouts, problems)));
+                        workers.add(threads.submit(() -> streamLoop(weft, at, end, seed, bytes, timeouts, problems, flows)));
                     }
                     workers.add(threads.submit(() -> resetLoop(at, end, resets, problems)));
                     workers.add(threads.submit(() -> interruptLoop(weft, at, end, interrupts, problems)));
                 }
                 Thread reporter = Thread.ofVirtual().start(() -> {
                     try {
-                        while (true) {
-                            Thread.sleep(10_000);
-                            System.out.printf("[soak] t=%ds cycles=%d bytes=%d timeouts=%d resets=%d interrupts=%d %s fds=%d%n",
-                                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), cycles.get(), bytes.get(),
-                                    timeouts.get(), resets.get(), interrupts.get(), weft.stats(), kernelDescriptors());
+                        for (long tick = 1; ; tick++) {
+                            Thread.sleep(1_000);
+                            String stall = flows.closeStalled();
+                            if (stall != null) {
+                                report(problems, "a connection stalled (closed; " + weft.stats() + ")");
+                                System.out.println("[soak] stall: " + stall);
+                            }
+                            if (tick % 10 == 0) {
+                                System.out.printf("[soak] t=%ds cycles=%d bytes=%d timeouts=%d resets=%d interrupts=%d %s fds=%d%n",
+                                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), cycles.get(), bytes.get(),
+                                        timeouts.get(), resets.get(), interrupts.get(), weft.stats(), kernelDescriptors());
+                            }
                         }
                     } catch (InterruptedException stop) {
                         // done
                     }
                 });
+                // Every wait below has a limit, so a stuck operation fails the run with a report.
+                long workersDeadline = (end == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.HOURS.toNanos(24) : end)
+                        + TimeUnit.SECONDS.toNanos(120);
                 for (Future<?> f : workers) {
-                    f.get();
+                    try {
+                        f.get(Math.max(0, workersDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    } catch (TimeoutException e) {
+                        report(problems, "a load thread was still running 120 s after the end:" + flows.describe());
+                        break;
+                    }
                 }
                 reporter.interrupt();
+            } finally {
                 listener.close();
+                threads.shutdown();
+                if (!threads.awaitTermination(30, TimeUnit.SECONDS)) {
+                    report(problems, "connections still open 30 s after the load ended:" + flows.describe());
+                    threads.shutdownNow(); // an interrupt closes each connection its thread is blocked on
+                    if (!threads.awaitTermination(30, TimeUnit.SECONDS)) {
+                        report(problems, "threads still blocked 30 s after being interrupted:" + flows.describe()
+                                + "\n" + Flows.threadDump());
+                    }
+                }
             }
             endStats = settle(weft);
             if (endStats.liveOperations() != 0 || endStats.openHandles() != 0 || endStats.buffersInUse() != 0) {
@@ -191,6 +219,12 @@ public final class Soak {
         return r;
     }
 
+    /** Records a problem and prints it at once: a later hang must not hide it. */
+    private static void report(ConcurrentLinkedQueue<String> problems, String problem) {
+        problems.add(problem);
+        System.out.println("[soak] problem: " + problem);
+    }
+
     private static WeftStats settle(WeftRuntime weft) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         WeftStats s = weft.stats();
@@ -201,19 +235,30 @@ public final class Soak {
         return s;
     }
 
-    private static Void acceptLoop(TcpListener listener, ExecutorService threads) {
+    private static Void acceptLoop(TcpListener listener, ExecutorService threads, Flows flows) {
         try {
             while (true) {
                 TcpConnection conn = listener.accept();
                 threads.submit(() -> {
+                    Flows.Flow flow = flows.open("echo of a client", conn);
                     try (conn) {
+                        flow.name = "echo of client port " + conn.remoteAddress().getPort(); // fails once reset
                         byte[] b = new byte[8192];
                         int n;
-                        while ((n = conn.read(b, 0, b.length)) > 0) {
+                        while (true) {
+                            flow.doing = "reading";
+                            if ((n = conn.read(b, 0, b.length)) <= 0) {
+                                break;
+                            }
+                            flow.received(n);
+                            flow.doing = "writing " + n;
                             conn.write(b, 0, n);
+                            flow.sent(n);
                         }
                     } catch (IOException peerWentAway) {
                         // resets and interrupts on the client side end echoes this way
+                    } finally {
+                        flows.close(flow);
                     }
                     return null;
                 });
@@ -261,12 +306,16 @@ public final class Soak {
 
     /** A long connection: sends a checksummed stream and reads the echo with random tiny timeouts. */
     private static Void streamLoop(WeftRuntime weft, InetSocketAddress at, long end, long seed, AtomicLong bytes,
-                                   AtomicLong timeouts, ConcurrentLinkedQueue<String> problems) {
+                                   AtomicLong timeouts, ConcurrentLinkedQueue<String> problems, Flows flows) {
         SplittableRandom random = new SplittableRandom(seed);
         while (System.nanoTime() - end < 0) {
             long s = random.nextLong();
             long length = random.nextLong(1, 4 << 20);
+            Flows.Flow flow = null;
             try (TcpConnection conn = weft.connect(at, Duration.ofSeconds(30))) {
+                Flows.Flow client = flows.open("stream " + seed + " (" + length + " bytes) from port "
+                        + conn.localAddress().getPort(), conn);
+                flow = client;
                 Thread sender = Thread.ofVirtual().start(() -> {
                     byte[] chunk = new byte[16384];
                     long sent = 0;
@@ -278,6 +327,7 @@ public final class Soak {
                             }
                             conn.write(chunk, 0, n);
                             sent += n;
+                            client.sent(n);
                         }
                         conn.shutdownOutput();
                     } catch (IOException e) {
@@ -294,6 +344,7 @@ public final class Soak {
                         n = conn.read(buf, 0, 1 + r2.nextInt(buf.length));
                     } catch (SocketTimeoutException e) {
                         timeouts.incrementAndGet();
+                        client.doing = "reading (last read timed out)";
                         continue;
                     }
                     if (n < 0) {
@@ -306,6 +357,7 @@ public final class Soak {
                         }
                     }
                     pos += n;
+                    client.received(n);
                 }
                 sender.join();
                 if (pos != length) {
@@ -316,6 +368,10 @@ public final class Soak {
             } catch (IOException | InterruptedException e) {
                 problems.add("stream " + seed + ": " + e);
                 return null;
+            } finally {
+                if (flow != null) {
+                    flows.close(flow);
+                }
             }
         }
         return null;
