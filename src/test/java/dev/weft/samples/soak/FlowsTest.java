@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.TcpConnection;
 import dev.weft.TcpListener;
 import dev.weft.WeftRuntime;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.time.Duration;
@@ -29,7 +28,7 @@ class FlowsTest {
     @Test
     void aReadThatGetsNoByteIsReportedAndEndedByClosingItsConnection() throws Exception {
         try (WeftRuntime weft = WeftRuntime.open();
-             TcpListener listener = weft.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             TcpListener listener = weft.listen(new InetSocketAddress(Soak.loopback(), 0));
              TcpConnection client = weft.connect(listener.localAddress(), Duration.ofSeconds(10));
              TcpConnection server = listener.accept();
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -54,7 +53,7 @@ class FlowsTest {
     @Test
     void aConnectionThatKeepsMovingIsLeftOpen() throws Exception {
         try (WeftRuntime weft = WeftRuntime.open();
-             TcpListener listener = weft.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             TcpListener listener = weft.listen(new InetSocketAddress(Soak.loopback(), 0));
              TcpConnection client = weft.connect(listener.localAddress(), Duration.ofSeconds(10));
              TcpConnection server = listener.accept()) {
             Flows flows = new Flows(STALL_NANOS);
