@@ -128,6 +128,16 @@ int main(void) {
     FIELD(linger, l_onoff);
     FIELD(linger, l_linger);
 
+    SIZE(io_uring_getevents_arg);
+    FIELD(io_uring_getevents_arg, sigmask);
+    FIELD(io_uring_getevents_arg, sigmask_sz);
+    FIELD(io_uring_getevents_arg, pad);
+    FIELD(io_uring_getevents_arg, ts);
+
+    SIZE(__kernel_timespec);
+    FIELD(__kernel_timespec, tv_sec);
+    FIELD(__kernel_timespec, tv_nsec);
+
     SIZE(pollfd);
     FIELD(pollfd, fd);
     FIELD(pollfd, events);
@@ -155,6 +165,7 @@ int main(void) {
     CONST(IORING_FEAT_NODROP);
     CONST(IORING_FEAT_SUBMIT_STABLE);
     CONST(IORING_FEAT_FAST_POLL);
+    CONST(IORING_FEAT_EXT_ARG);
     CONST(IORING_OFF_SQ_RING);
     CONST(IORING_OFF_CQ_RING);
     CONST(IORING_OFF_SQES);

@@ -31,10 +31,11 @@ final class CompletionLoop implements Runnable {
     private final CompletionReaper reaper;
     private volatile boolean stopping;
 
-    CompletionLoop(Ring ring, String name) {
+    /** @param carrierWaitNanos see {@link CompletionReaper} */
+    CompletionLoop(Ring ring, String name, long carrierWaitNanos) {
         this.ring = ring;
         this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
-        this.reaper = new CompletionReaper(ring, name + "-reaper");
+        this.reaper = new CompletionReaper(ring, name + "-reaper", carrierWaitNanos, CarrierWaits.SHARED);
         ring.ownedBy(thread);
     }
 

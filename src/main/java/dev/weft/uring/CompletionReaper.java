@@ -10,26 +10,39 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The owner ({@link CompletionLoop}) hands over: its doorbell was signalled for new CQEs, it
  * {@link #wake}s this thread, which turns the signal off (CQEs posted during the turn wake
- * nobody). This thread reaps, yields so the readers it unparked run, and reaps again; a reap that
- * finds nothing ends the turn: the signal goes back on, and the owner is not woken for that
- * (unless a last look finds a CQE posted just before the signal was on). As with the JDK's own
- * poller threads, a steady load keeps the turn here and the owner asleep; an idle ring costs
- * nothing (both are parked, the owner in the kernel).
+ * nobody). This thread reaps, yields so the readers it unparked run, and reaps again. When a reap
+ * finds nothing it waits for the next CQE in the kernel, on its carrier, for up to the wait limit
+ * (if {@link CarrierWaits} lets this carrier wait; see {@link #awaitOnCarrier}); a wait that
+ * ends with nothing, or a reap that finds nothing when no wait is allowed, ends the turn: the
+ * signal goes back on, and the owner is not woken for that (unless a last look finds a CQE
+ * posted just before the signal was on). A steady load keeps the turn here and the owner asleep;
+ * an idle ring costs nothing (both are parked, the owner in the kernel).
  *
  * <p>Runs no user code: completions only record results and unpark.
  */
 final class CompletionReaper {
     private final Ring ring;
     private final Thread thread;
+    /** How long a wait on the carrier may last; 0: none. */
+    private final long carrierWaitNanos;
+    private final CarrierWaits carrierWaits;
     /**
-     * The reaping turn: true from {@link #wake} until a reap finds nothing. The owner sets it and
-     * turns the doorbell's signal off; this thread turns the signal on before clearing it.
+     * The reaping turn: true from {@link #wake} until a reap finds nothing and no wait on the
+     * carrier brings a CQE. The owner sets it and turns the doorbell's signal off; this thread
+     * turns the signal on before clearing it.
      */
     private final AtomicBoolean reaping = new AtomicBoolean();
     private volatile boolean stopping;
 
-    CompletionReaper(Ring ring, String name) {
+    /**
+     * @param carrierWaitNanos how long this thread may wait for a CQE on its carrier before it
+     *                         ends its turn (0: it never waits there)
+     * @param carrierWaits     how many carriers may wait at once
+     */
+    CompletionReaper(Ring ring, String name, long carrierWaitNanos, CarrierWaits carrierWaits) {
         this.ring = ring;
+        this.carrierWaitNanos = carrierWaitNanos;
+        this.carrierWaits = carrierWaits;
         this.thread = Thread.ofVirtual().name(name).unstarted(this::run);
     }
 
@@ -67,6 +80,9 @@ final class CompletionReaper {
                 Thread.yield(); // the readers just unparked run now, on this carrier; then look again
                 continue;
             }
+            if (awaitOnCarrier()) {
+                continue;
+            }
             ring.signalCompletions(true);
             reaping.set(false);
             // A CQE posted before the signal was back on woke nobody: ring the owner for it. (Not
@@ -75,6 +91,37 @@ final class CompletionReaper {
             if (ring.hasCompletions()) {
                 ring.wake();
             }
+        }
+    }
+
+    /**
+     * With the CQ empty, waits in the kernel for the next CQE, keeping the turn and blocking this
+     * thread's carrier. Under a steady load the next arrivals then wake this carrier directly
+     * (and the kernel runs, inside the wait, the completion work of the recvs this carrier
+     * armed), where ending the turn makes them a chain of wake-ups: the carrier that armed the
+     * recvs, the owner for the CQE, then a carrier for this thread. The carrier runs nothing else
+     * while it waits, so the wait is short, only as many carriers wait as {@link CarrierWaits}
+     * allows, and virtual threads queued elsewhere run before it starts.
+     *
+     * @return true if CQEs came
+     */
+    private boolean awaitOnCarrier() {
+        if (carrierWaitNanos <= 0 || stopping || !ring.canAwaitCompletions()) {
+            return false;
+        }
+        // First let the carrier run whatever else is queued: a yield with nothing queued on this
+        // carrier goes through the scheduler's shared queue, so every queue is looked at.
+        Thread.yield();
+        if (ring.hasCompletions()) {
+            return true;
+        }
+        if (!carrierWaits.tryTake()) {
+            return false;
+        }
+        try {
+            return ring.awaitCompletions(carrierWaitNanos);
+        } finally {
+            carrierWaits.giveBack();
         }
     }
 

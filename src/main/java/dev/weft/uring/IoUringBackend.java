@@ -42,7 +42,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     power of two, at most 32768) and {@code weft.uring.recvBufferSize} (default
  *     {@value #DEFAULT_RECV_BUFFER_SIZE} bytes): the buffers per ring. They are mapped once per
  *     ring and committed as the kernel first fills them; a connection holds one only between a
- *     chunk's arrival and the read that copies it out.
+ *     chunk's arrival and the read that copies it out;
+ * <li>{@code weft.uring.reaperWaitMicros} (default {@value #DEFAULT_REAPER_WAIT_MICROS}): how long a
+ *     ring's reaper, finding the CQ empty, waits for the next CQE in the kernel on its carrier
+ *     before it ends its turn (see {@link CompletionReaper}); 0: it never waits there.
  * </ul>
  *
  * <p>Requires Linux 5.19+ (multishot accept) and, for multishot recv, 6.0+; the constructor
@@ -66,6 +69,10 @@ public final class IoUringBackend implements Backend {
     private static final int CQ_ENTRIES = Math.max(16, Integer.getInteger("weft.uring.cqEntries", DEFAULT_CQ_ENTRIES));
     private static final int RECV_BUFFER_SIZE =
             Math.max(64, Integer.getInteger("weft.uring.recvBufferSize", DEFAULT_RECV_BUFFER_SIZE));
+    static final long DEFAULT_REAPER_WAIT_MICROS = 2000;
+    /** How long a ring's reaper may wait for the next CQE on its carrier (see {@link CompletionReaper}). */
+    private static final long REAPER_WAIT_NANOS = 1000 * Math.max(0,
+            Long.getLong("weft.uring.reaperWaitMicros", DEFAULT_REAPER_WAIT_MICROS));
 
     private final LiveHandles live = new LiveHandles();
     private final DescriptorCloser closer = new DescriptorCloser();
@@ -108,7 +115,7 @@ public final class IoUringBackend implements Backend {
             for (int i = 0; i < n; i++) {
                 rings[i] = Ring.open(config.queueDepth(), cqEntries, recvBuffers, recvBufferSize, ops,
                         live.accounting());
-                loops[i] = new CompletionLoop(rings[i], "weft-io_uring-" + i);
+                loops[i] = new CompletionLoop(rings[i], "weft-io_uring-" + i, REAPER_WAIT_NANOS);
             }
         } catch (IOException | RuntimeException e) {
             for (Ring ring : rings) {

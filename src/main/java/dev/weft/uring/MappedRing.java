@@ -32,12 +32,15 @@ final class MappedRing implements AutoCloseable {
     final CompletionQueue cq;
     /** Bytes mapped for the rings and SQEs. */
     final long mappedBytes;
+    /** Whether io_uring_enter takes a time limit for its wait (IORING_FEAT_EXT_ARG, Linux 5.11). */
+    final boolean waitsWithLimit;
     private final MemorySegment sqRing;
     private final MemorySegment cqRing; // same as sqRing with IORING_FEAT_SINGLE_MMAP
     private final MemorySegment sqes;
 
     private MappedRing(int fd, MemorySegment params) throws IOException {
         this.fd = fd;
+        this.waitsWithLimit = (IoUringParams.features(params) & IORING_FEAT_EXT_ARG) != 0;
         if ((IoUringParams.features(params) & IORING_FEAT_NODROP) == 0) {
             // Without NODROP a full CQ drops completions: a parked thread would never wake.
             throw new IOException("io_uring without IORING_FEAT_NODROP (Linux 5.5+) is not supported");

@@ -1,5 +1,7 @@
 package dev.weft.uring;
 
+import dev.weft.bindings.linux.IoUringGeteventsArg;
+import dev.weft.bindings.linux.KernelTimespec;
 import dev.weft.bindings.linux.LibC;
 import dev.weft.core.Accounting;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import static dev.weft.bindings.linux.Errno.EAGAIN;
 import static dev.weft.bindings.linux.Errno.ECANCELED;
 import static dev.weft.bindings.linux.Errno.EBUSY;
 import static dev.weft.bindings.linux.Errno.EINTR;
+import static dev.weft.bindings.linux.IoUring.IORING_ENTER_EXT_ARG;
 import static dev.weft.bindings.linux.IoUring.IORING_ENTER_GETEVENTS;
 import static dev.weft.bindings.linux.IoUring.IORING_OP_ASYNC_CANCEL;
 import static dev.weft.bindings.linux.IoUring.IORING_REGISTER_EVENTFD;
@@ -45,14 +48,20 @@ import static dev.weft.bindings.linux.IoUring.IORING_REGISTER_EVENTFD;
  * had to keep CQEs aside because the CQ was full (IORING_SQ_CQ_OVERFLOW), the reaper moves them
  * in with io_uring_enter(GETEVENTS).
  *
- * <p><b>Waiting</b> ({@link #awaitWork}): the owner submits what it wrote and sleeps on its
- * {@link Doorbell}, an eventfd the kernel signals when it posts a CQE while the reaper is not
- * reaping ({@link #signalCompletions}) and other threads write when they queue work.
+ * <p><b>Waiting</b>: the reaper, holding the turn, may wait for the next CQE in the kernel on its
+ * carrier, for a short time ({@link #awaitCompletions}); when the turn ends, the owner submits
+ * what it wrote and sleeps on its {@link Doorbell} ({@link #awaitWork}), an eventfd the kernel
+ * signals when it posts a CQE while the reaper is not reaping ({@link #signalCompletions}) and
+ * other threads write when they queue work.
  */
 final class Ring implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.weft.uring");
     /** Where the io_uring_enter that moves kept-aside CQEs in writes errno (reaping turn held). */
     private final MemorySegment reapErrno;
+    /** The reaper's wait in the kernel: its time limit, the argument naming it, and errno. */
+    private final MemorySegment waitLimit;
+    private final MemorySegment waitArg;
+    private final MemorySegment waitErrno;
 
     private final MappedRing mapped;
     private final int fd;
@@ -106,7 +115,12 @@ final class Ring implements AutoCloseable {
         this.router = new CompletionRouter(ops, toString());
         this.reapErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
         this.submitErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
-        this.nativeBytes = mapped.mappedBytes + reapErrno.byteSize() + submitErrno.byteSize();
+        this.waitLimit = arena.allocate(KernelTimespec.layout());
+        this.waitArg = arena.allocate(IoUringGeteventsArg.layout()); // zeroed: no signal mask
+        IoUringGeteventsArg.ts(waitArg, waitLimit.address());
+        this.waitErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
+        this.nativeBytes = mapped.mappedBytes + reapErrno.byteSize() + submitErrno.byteSize()
+                + waitLimit.byteSize() + waitArg.byteSize() + waitErrno.byteSize();
         accounting.allocated(nativeBytes);
     }
 
@@ -248,6 +262,31 @@ final class Ring implements AutoCloseable {
         while ((r = requests.poll()) != null) {
             router.handle(r.userData(), -ECANCELED, 0);
         }
+    }
+
+    /** Whether {@link #awaitCompletions} can wait: the kernel takes a time limit (Linux 5.11+). */
+    boolean canAwaitCompletions() {
+        return mapped.waitsWithLimit;
+    }
+
+    /**
+     * The reaper, holding the turn: blocks the calling thread in io_uring_enter until a CQE is
+     * posted or {@code nanos} have passed. While it waits, the kernel runs on it the completion
+     * work of the requests it submitted, and the CQE that ends the wait wakes it directly: no
+     * doorbell, no owner, no other thread on the way. A virtual thread blocks its carrier here
+     * (see {@link CompletionReaper} for when that is allowed).
+     *
+     * @return true if CQEs wait to be reaped
+     */
+    boolean awaitCompletions(long nanos) {
+        if (closed || !mapped.waitsWithLimit) {
+            return false;
+        }
+        KernelTimespec.nanos(waitLimit, nanos);
+        // -ETIME when the time ran out, -EINTR on a signal: either way the caller looks at the CQ.
+        LibC.io_uring_enter(waitErrno, fd, 0, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
+                waitArg, IoUringGeteventsArg.sizeof());
+        return hasCompletions();
     }
 
     /** True when at least one CQE waits to be reaped; a plain memory read. */

@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The ring's own guarantees, each through the real kernel: a user_data never repeats when a slot
  * is reused, completions beyond the CQ's size are kept and delivered, a full SQ makes
- * submitters wait instead of failing their operations, and an idle ring's thread sleeps until a
- * completion comes.
+ * submitters wait instead of failing their operations, an idle ring's thread sleeps until a
+ * completion comes, and under a steady load it is not woken at all.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RingTest {
@@ -181,6 +181,58 @@ class RingTest {
         pair[0].close();
         pair[1].close();
         listener.close();
+    }
+
+    @Test
+    void underASteadyLoadTheReaperWaitsOnItsCarrierAndTheRingsThreadSleeps() throws Exception {
+        assumeTrue(CarrierWaits.schedulerParallelism() >= 2, "a carrier may wait only when there are two or more");
+        // Multishot recvs (provided buffers), so a read hands nothing to the ring's thread.
+        IoUringBackend backend = new IoUringBackend(new BackendConfig(1, 64, 1), 64, 4096, 1024);
+        toClose.add(backend);
+        NativeListener listener = backend.listen(ANY_LOOPBACK, 16);
+        NativeSocket[] pair = connectedPair(backend, listener);
+        Arena arena = Arena.ofShared();
+        toClose.add(arena);
+        MemorySegment out = arena.allocate(1);
+        MemorySegment in = arena.allocate(1);
+        Thread echo = Thread.ofVirtual().start(() -> {
+            try (Arena own = Arena.ofConfined()) {
+                MemorySegment b = own.allocate(1);
+                while (pair[1].read(b, TimeUnit.SECONDS.toNanos(10)) > 0) {
+                    pair[1].writeFully(b);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        int rounds = 2000;
+        for (int i = 0; i < 200; i++) {
+            roundTrip(pair[0], out, in, (byte) i);
+        }
+
+        // Each round trip leaves the ring quiet for a moment. A reaper that ended its turn then
+        // would have the next CQE wake the ring's thread (to give the turn back): about one
+        // wake-up per round trip. Waiting for it on its carrier, the reaper keeps the turn, and
+        // the ring's thread only looks around at its bounded waits' ends.
+        long before = ringThreadSwitches();
+        for (int i = 0; i < rounds; i++) {
+            roundTrip(pair[0], out, in, (byte) i);
+        }
+        long woken = ringThreadSwitches() - before;
+        assertThat(woken).as("times the ring's thread was woken in %d round trips", rounds)
+                .isLessThan(rounds / 10);
+        pair[0].close();
+        assertThat(echo.join(java.time.Duration.ofSeconds(10))).isTrue();
+        pair[1].close();
+        listener.close();
+    }
+
+    private static void roundTrip(NativeSocket socket, MemorySegment out, MemorySegment in, byte value)
+            throws IOException {
+        out.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, value);
+        socket.writeFully(out);
+        assertThat(socket.read(in, TimeUnit.SECONDS.toNanos(10))).isEqualTo(1);
+        assertThat(in.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0)).isEqualTo(value);
     }
 
     /** Voluntary context switches of every ring thread (named weft-io_uring-N) of this JVM. */

@@ -18,6 +18,7 @@ public final class IoUring {
     public static final int IORING_FEAT_NODROP = 1 << 1;
     public static final int IORING_FEAT_SUBMIT_STABLE = 1 << 2;
     public static final int IORING_FEAT_FAST_POLL = 1 << 5;
+    public static final int IORING_FEAT_EXT_ARG = 1 << 8;
 
     // mmap(2) offsets of the three regions
     public static final long IORING_OFF_SQ_RING = 0L;
