@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Threads and rings: {@link BackendConfig#completionThreads()} rings (by default one per
  * CPU). Each has an owner, its {@link CompletionLoop} platform thread, which submits what must
- * outlive any carrier (connects, accepts, one-shot recvs, cancels, file operations) and is the
- * one thread that waits in the kernel; and a {@link CompletionReaper}, a virtual thread that reaps
- * while completions keep coming (see {@link Ring}). A recv, send or connect goes to the ring of
+ * outlive any carrier (connects, accepts, one-shot recvs, cancels, file operations) and sleeps in
+ * the kernel while the ring is quiet; and a {@link CompletionReaper}, a virtual thread that reaps
+ * while completions keep coming, waiting briefly for the next one on its carrier (see
+ * {@link Ring}). A recv, send or connect goes to the ring of
  * the CPU its thread runs on; the rings share one {@link OpTable}, so a CQE finds its op whichever
  * ring carried it (see {@link Rings}). A listener's multishot accept and a socket's multishot recv
  * stay on a home ring chosen round-robin. Each ring's CQ has room for {@code weft.uring.cqEntries}
