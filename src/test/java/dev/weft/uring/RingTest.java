@@ -51,6 +51,23 @@ class RingTest {
         return backend;
     }
 
+    /** A connected client and server on a new listener; all three are closed after the test. */
+    private NativeSocket[] connectedPair(IoUringBackend backend) throws IOException {
+        NativeListener listener = backend.listen(ANY_LOOPBACK, 16);
+        toClose.add(listener::close);
+        NativeSocket[] pair = connectedPair(backend, listener);
+        toClose.add(pair[1]::close);
+        toClose.add(pair[0]::close);
+        return pair;
+    }
+
+    /** Memory for a test's operations, freed after the test (after what was opened after it). */
+    private Arena sharedArena() {
+        Arena arena = Arena.ofShared();
+        toClose.add(arena);
+        return arena;
+    }
+
     private static NativeSocket[] connectedPair(IoUringBackend backend, NativeListener listener) throws IOException {
         NativeSocket client = backend.openStream(listener.localAddress());
         client.connect(listener.localAddress(), 0);
@@ -62,10 +79,8 @@ class RingTest {
     void aStaleCancelNeverHitsTheOpThatReusesTheSlot() throws Exception {
         IoUringBackend backend = backend(1, 64, 256);
         Rings rings = backend.rings();
-        NativeListener listener = backend.listen(ANY_LOOPBACK, 16);
-        NativeSocket[] pair = connectedPair(backend, listener);
-        Arena arena = Arena.ofShared();
-        toClose.add(arena);
+        Arena arena = sharedArena();
+        NativeSocket[] pair = connectedPair(backend);
 
         // An op completes once and is released: its user_data is now history.
         UringOp released = new UringOp(rings);
@@ -97,18 +112,13 @@ class RingTest {
         assertThat(buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0)).isEqualTo((byte) 42);
         reused.consume();
         reused.unregister();
-        pair[0].close();
-        pair[1].close();
-        listener.close();
     }
 
     @Test
     void aReadOutlivesTheThreadThatAskedForIt() throws Exception {
         IoUringBackend backend = backend(1, 64, 256);
-        NativeListener listener = backend.listen(ANY_LOOPBACK, 16);
-        NativeSocket[] pair = connectedPair(backend, listener);
-        Arena arena = Arena.ofShared();
-        toClose.add(arena);
+        Arena arena = sharedArena();
+        NativeSocket[] pair = connectedPair(backend);
         UringOp recv = new UringOp(backend.rings());
         int fd = ((UringSocket) pair[1]).fd();
         MemorySegment buffer = arena.allocate(16);
@@ -136,18 +146,13 @@ class RingTest {
         assertThat(buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0)).isEqualTo((byte) 7);
         recv.consume();
         recv.unregister();
-        pair[0].close();
-        pair[1].close();
-        listener.close();
     }
 
     @Test
     void anIdleRingsThreadSleepsUntilACompletionComes() throws Exception {
         IoUringBackend backend = backend(1, 64, 256);
-        NativeListener listener = backend.listen(ANY_LOOPBACK, 16);
-        NativeSocket[] pair = connectedPair(backend, listener);
-        Arena arena = Arena.ofShared();
-        toClose.add(arena);
+        Arena arena = sharedArena();
+        NativeSocket[] pair = connectedPair(backend);
         MemorySegment one = arena.allocate(1);
         MemorySegment in = arena.allocate(1);
         // Round trips hand the reaping turn back and forth between the ring's thread and its reaper.
@@ -178,9 +183,6 @@ class RingTest {
         pair[0].writeFully(one);
         assertThat(reader.join(java.time.Duration.ofSeconds(10))).as("reader woken after the quiet period").isTrue();
         assertThat(in.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0)).isEqualTo((byte) 9);
-        pair[0].close();
-        pair[1].close();
-        listener.close();
     }
 
     @Test
@@ -189,10 +191,8 @@ class RingTest {
         // Multishot recvs (provided buffers), so a read hands nothing to the ring's thread.
         IoUringBackend backend = new IoUringBackend(new BackendConfig(1, 64, 1), 64, 4096, 1024);
         toClose.add(backend);
-        NativeListener listener = backend.listen(ANY_LOOPBACK, 16);
-        NativeSocket[] pair = connectedPair(backend, listener);
-        Arena arena = Arena.ofShared();
-        toClose.add(arena);
+        Arena arena = sharedArena();
+        NativeSocket[] pair = connectedPair(backend);
         MemorySegment out = arena.allocate(1);
         MemorySegment in = arena.allocate(1);
         Thread echo = Thread.ofVirtual().start(() -> {
@@ -223,8 +223,6 @@ class RingTest {
                 .isLessThan(rounds / 10);
         pair[0].close();
         assertThat(echo.join(java.time.Duration.ofSeconds(10))).isTrue();
-        pair[1].close();
-        listener.close();
     }
 
     private static void roundTrip(NativeSocket socket, MemorySegment out, MemorySegment in, byte value)
