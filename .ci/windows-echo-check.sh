@@ -18,6 +18,7 @@ weft_win_init
 mkdir -p "$WEFT_WIN_DIR"
 log="$WEFT_WIN_DIR/echo-server.log"
 
+: >"$log" # emptied before the start: the wait below must not find an earlier run's line
 .ci/windows-java.sh --enable-native-access=ALL-UNNAMED -Dweft.backend=iocp \
     -cp target/classes:target/test-classes dev.weft.samples.EchoServer "$port" >"$log" 2>&1 &
 server=$!

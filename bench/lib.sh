@@ -56,6 +56,10 @@ start_server() {
             # shellcheck disable=SC2206  # the flags are meant to split on spaces
             cmd=(${SERVER_FLAGS[$name]:-} -cp "${SERVER_CP[$name]}" dev.weft.samples.EchoServer "$port") ;;
     esac
+    # Emptied here, not by the redirection below: that runs in the background child, and the wait
+    # for "listening on" could otherwise find the line a previous server left in the same log and
+    # start the client before this server listens ("Connection refused (connection 0)").
+    : >"$log"
     "${SERVER_WRAPPER[@]}" "$JAVA" --enable-native-access=ALL-UNNAMED "$@" "${cmd[@]}" >"$log" 2>&1 &
     SERVER_PID=$!
     local i

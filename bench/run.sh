@@ -146,6 +146,7 @@ snapshot() {   # snapshot PID FILE: RSS, heap and native memory after a full GC
 for server in $MEMORY_SERVERS; do
     start_server "$server" "$PORT" "$RAW/server-$server.log" -XX:NativeMemoryTracking=summary
     snapshot "$SERVER_PID" "$RAW/memory-$server-before.txt"
+    : > "$RAW/memory-$server-client.txt" # emptied first: the wait below must not find an old READY
     pingpong --idle -c "$IDLE_CONNS" -d 60 "localhost:$PORT" > "$RAW/memory-$server-client.txt" 2>&1 &
     client=$!
     for i in $(seq 1 600); do

@@ -24,6 +24,7 @@ mkdir -p bench/target
 run() {  # run LABEL [jdk] [java flags...]
     local label=$1 kind=$2
     shift 2
+    : >"$LOG" # emptied before the start: the wait below must not find the last run's line
     "$JAVA" --enable-native-access=ALL-UNNAMED "$@" -cp "$CP" dev.weft.samples.StartLatencyProbe \
         "$PORT" 4 5 "$kind" >"$LOG" 2>&1 &
     local pid=$! i

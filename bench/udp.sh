@@ -55,6 +55,7 @@ start() {
         weft-ring) class=dev.weft.samples.UdpEchoServer; flags=(-Dweft.uring.datagramTryFirst=false) ;;
         jdk) class=dev.weft.samples.JdkUdpEchoServer ;;
     esac
+    : >"$2" # emptied before the start: the wait below must not find the last run's line
     "$JAVA" --enable-native-access=ALL-UNNAMED "${flags[@]}" -cp target/classes:target/test-classes "$class" "$PORT" "$THREADS" >"$2" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 100); do
