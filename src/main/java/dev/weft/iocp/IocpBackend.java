@@ -244,7 +244,12 @@ public final class IocpBackend implements Backend {
         if (!skip) {
             live.accounting().connectionWithoutFastPath();
         }
-        return IocpSocket.create(this, s, family, skip);
+        try {
+            return IocpSocket.create(this, s, family, skip);
+        } catch (IllegalStateException tableClosed) {
+            checkOpen(); // a connect or accept that raced with the runtime's close: say so
+            throw tableClosed;
+        }
     }
 
     @Override
@@ -389,8 +394,8 @@ public final class IocpBackend implements Backend {
             Thread.currentThread().interrupt();
             stopped = false;
         }
-        if (allReleased && stopped) {
-            table.close();
+        // Handles born during the close may still hold op contexts: wait for those too.
+        if (allReleased && stopped && table.closeWhenUnused(TimeUnit.SECONDS.toMillis(RELEASE_TIMEOUT_SECONDS))) {
             arena.close();
             live.accounting().freed(arenaBytes);
         }

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -228,6 +229,38 @@ final class OpTable implements AutoCloseable {
                 return;
             }
             freeChunksFrom(0);
+        }
+    }
+
+    /**
+     * As {@link #close}, waiting up to {@code timeoutMillis} for contexts still in use to come
+     * back. A runtime's close needs the wait: a handle created while the runtime closes takes
+     * its contexts before it joins the live handles, so the wait for every handle's release can
+     * miss it, and it gives them back only when its creator finds the runtime closed. After
+     * this returns true, {@link #acquire} fails.
+     *
+     * @return true if every chunk was freed; false if a context was still in use at the
+     *         deadline (its memory is then leaked, never freed under the kernel) or the wait was
+     *         interrupted
+     */
+    boolean closeWhenUnused(long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            synchronized (growLock) {
+                if (inUse.compareAndSet(0, TRIMMING)) {
+                    freeChunksFrom(0);
+                    return true;
+                }
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
     }
 }

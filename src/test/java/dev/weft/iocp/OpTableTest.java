@@ -48,6 +48,40 @@ class OpTableTest {
     }
 
     @Test
+    void closingWaitsForAContextTakenWhileTheRuntimeClosedAndThenRefusesNewOnes() throws Exception {
+        Accounting accounting = new Accounting();
+        OpTable table = new OpTable(accounting);
+        OpContext late = table.acquire(NOBODY); // a handle born during the close, not yet live
+        Thread creator = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            table.release(late); // its creator found the runtime closed
+        });
+        assertThat(table.closeWhenUnused(10_000)).as("freed once the late context came back").isTrue();
+        creator.join();
+        assertThat(accounting.nativeBytes()).as("after close").isZero();
+        assertThatThrownBy(() -> table.acquire(NOBODY)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void closingLeaksRatherThanFreesAContextStillInUse() {
+        Accounting accounting = new Accounting();
+        OpTable table = new OpTable(accounting);
+        OpContext held = table.acquire(NOBODY);
+        long before = accounting.nativeBytes();
+        assertThat(table.closeWhenUnused(20)).isFalse();
+        assertThat(accounting.nativeBytes()).as("kept while in use").isEqualTo(before);
+        held.resetOverlapped(); // the memory is still there to write
+        table.release(held);
+        table.close();
+        assertThat(accounting.nativeBytes()).isZero();
+    }
+
+    @Test
     void aPacketForAReleasedContextIsAViolation() {
         OpTable table = new OpTable(new Accounting());
         OpContext context = table.acquire(NOBODY);
