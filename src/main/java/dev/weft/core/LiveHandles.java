@@ -75,23 +75,12 @@ public final class LiveHandles {
     }
 
     /**
-     * Waits until every handle has been released, or the timeout passes.
+     * Waits until every handle has been released, or the timeout passes; an interrupt does not
+     * cut the wait short (see {@link CloseWait}).
      *
      * @return true if none is left
      */
     public boolean awaitReleased(long timeout, TimeUnit unit) {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (!handles.isEmpty()) {
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return handles.isEmpty();
-            }
-        }
-        return true;
+        return CloseWait.until(handles::isEmpty, unit.toNanos(timeout));
     }
 }

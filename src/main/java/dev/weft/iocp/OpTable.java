@@ -2,6 +2,7 @@ package dev.weft.iocp;
 
 import dev.weft.bindings.windows.Overlapped;
 import dev.weft.core.Accounting;
+import dev.weft.core.CloseWait;
 import dev.weft.core.Debug;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -224,12 +225,7 @@ final class OpTable implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (growLock) {
-            if (!inUse.compareAndSet(0, TRIMMING)) {
-                return;
-            }
-            freeChunksFrom(0);
-        }
+        tryClose();
     }
 
     /**
@@ -240,27 +236,20 @@ final class OpTable implements AutoCloseable {
      * this returns true, {@link #acquire} fails.
      *
      * @return true if every chunk was freed; false if a context was still in use at the
-     *         deadline (its memory is then leaked, never freed under the kernel) or the wait was
-     *         interrupted
+     *         deadline (its memory is then leaked, never freed under the kernel)
      */
     boolean closeWhenUnused(long timeoutMillis) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (true) {
-            synchronized (growLock) {
-                if (inUse.compareAndSet(0, TRIMMING)) {
-                    freeChunksFrom(0);
-                    return true;
-                }
-            }
-            if (System.nanoTime() - deadline >= 0) {
+        return CloseWait.until(this::tryClose, TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+    }
+
+    /** Frees every chunk if no context is in use; true once done. */
+    private boolean tryClose() {
+        synchronized (growLock) {
+            if (!inUse.compareAndSet(0, TRIMMING)) {
                 return false;
             }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            freeChunksFrom(0);
+            return true;
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.weft.uring;
 
 import dev.weft.core.Backend;
 import dev.weft.core.BackendConfig;
+import dev.weft.core.CloseWait;
 import dev.weft.core.FileAccess;
 import dev.weft.core.LiveHandles;
 import dev.weft.core.NativeDatagram;
@@ -248,31 +249,16 @@ public final class IoUringBackend implements Backend {
 
     /** Waits until every released socket's multishot recv has delivered its final CQE. */
     private boolean awaitRecvsClosed(long timeoutNanos) {
-        long deadline = System.nanoTime() + timeoutNanos;
-        boolean interrupted = false;
-        try {
-            while (true) {
-                int closing = 0;
-                for (Ring ring : rings) {
-                    closing += ring.recvsClosing();
-                }
-                if (closing == 0) {
-                    return true;
-                }
-                if (System.nanoTime() - deadline >= 0) {
-                    return false;
-                }
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        return CloseWait.until(this::recvsClosed, timeoutNanos);
+    }
+
+    private boolean recvsClosed() {
+        for (Ring ring : rings) {
+            if (ring.recvsClosing() > 0) {
+                return false;
             }
         }
+        return true;
     }
 
     @Override
