@@ -88,6 +88,18 @@ public final class Background {
     }
 
     /**
+     * Waits until {@code condition} holds, failing the test after 10 s: for state that another
+     * thread (a completion thread, a reaper) settles a moment after the event the test waited for.
+     */
+    public static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("waiting for " + what).isNegative();
+            Thread.sleep(1);
+        }
+    }
+
+    /**
      * Waits until a platform thread is inside a native method (a blocking recv shows as
      * RUNNABLE, so its state says nothing). Like {@link #awaitParked}, only makes the blocked
      * path likely.
