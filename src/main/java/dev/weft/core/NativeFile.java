@@ -152,7 +152,7 @@ public abstract class NativeFile extends NativeHandle {
         }
     }
 
-    private PendingOp takeOp() {
+    private PendingOp takeOp() throws IOException {
         PendingOp op = idle.poll();
         if (op == null) {
             op = newOp();
@@ -203,8 +203,12 @@ public abstract class NativeFile extends NativeHandle {
 
     // ---- what a backend supplies ----
 
-    /** A new op with its native context; called when every existing op is busy. */
-    protected abstract PendingOp newOp();
+    /**
+     * A new op with its native context; called when every existing op is busy.
+     *
+     * @throws IOException if the backend can give no more contexts (it is closed)
+     */
+    protected abstract PendingOp newOp() throws IOException;
 
     /**
      * Starts a read into {@code dst} at {@code position}. Must not throw: a failure to submit is

@@ -1,6 +1,7 @@
 package dev.weft.iocp;
 
 import dev.weft.bindings.windows.Ws2_32;
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -9,7 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class AcceptOp implements Completion {
     final OpContext context;
-    private final IocpListener listener;
+    /** Set once, before the first AcceptEx; see {@link #bind}. */
+    private volatile IocpListener listener;
     /** Written by the poster before AcceptEx, taken by the completion thread after the packet. */
     volatile long acceptSocket = Ws2_32.INVALID_SOCKET;
     /**
@@ -18,9 +20,16 @@ final class AcceptOp implements Completion {
      */
     private final AtomicBoolean posted = new AtomicBoolean();
 
-    AcceptOp(IocpListener listener, OpTable table) {
-        this.listener = listener;
+    /**
+     * Takes the op's context. The listener does not exist yet (see {@link IocpListener}'s
+     * constructor): {@link #bind} joins the two before anything is posted.
+     */
+    AcceptOp(OpTable table) throws IOException {
         this.context = table.acquire(this);
+    }
+
+    void bind(IocpListener listener) {
+        this.listener = listener;
     }
 
     void startPosting() {

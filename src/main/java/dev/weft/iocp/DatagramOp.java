@@ -3,6 +3,7 @@ package dev.weft.iocp;
 import dev.weft.bindings.windows.NtStatus;
 import dev.weft.bindings.windows.Ws2_32;
 import dev.weft.core.PendingOp;
+import java.io.IOException;
 
 /**
  * A datagram socket's receive or send operation, joined to its native context. Unlike a stream
@@ -21,7 +22,7 @@ final class DatagramOp extends PendingOp implements Completion {
      */
     private boolean truncated;
 
-    DatagramOp(long socket, OpTable table, boolean receives) {
+    DatagramOp(long socket, OpTable table, boolean receives) throws IOException {
         this.socket = socket;
         this.receives = receives;
         this.context = table.acquire(this);

@@ -2,6 +2,7 @@ package dev.weft.iocp;
 
 import dev.weft.core.PendingOp;
 import dev.weft.core.SocketError;
+import java.io.IOException;
 
 import static dev.weft.bindings.windows.NtStatus.STATUS_CANCELLED;
 import static dev.weft.bindings.windows.NtStatus.STATUS_END_OF_FILE;
@@ -14,7 +15,7 @@ import static dev.weft.bindings.windows.NtStatus.STATUS_END_OF_FILE;
 final class FileOp extends PendingOp implements Completion {
     final OpContext context;
 
-    FileOp(OpTable table) {
+    FileOp(OpTable table) throws IOException {
         this.context = table.acquire(this);
     }
 

@@ -186,7 +186,7 @@ public final class IocpBackend implements Backend {
         checkOpen();
         int family = Sockaddrs.family(local);
         long s = SocketCalls.open(family);
-        InetSocketAddress bound;
+        IocpListener listener;
         try (Arena temp = Arena.ofConfined()) {
             // Not SO_REUSEADDR: on Windows it lets another socket steal a bound port. Exclusive
             // use is the safe reading of "this port is mine".
@@ -194,12 +194,11 @@ public final class IocpBackend implements Backend {
             SocketCalls.bind(s, local);
             SocketCalls.listen(s, backlog < 1 ? DEFAULT_BACKLOG : backlog);
             SocketCalls.associate(port, s, CallState.allocate(temp));
-            bound = SocketCalls.localAddress(s);
+            listener = new IocpListener(this, s, family, SocketCalls.localAddress(s), config.acceptsPosted());
         } catch (IOException | RuntimeException e) {
             SocketCalls.closeQuietly(s);
             throw e;
         }
-        IocpListener listener = new IocpListener(this, s, family, bound, config.acceptsPosted());
         listener.start();
         return listener;
     }
@@ -244,12 +243,7 @@ public final class IocpBackend implements Backend {
         if (!skip) {
             live.accounting().connectionWithoutFastPath();
         }
-        try {
-            return IocpSocket.create(this, s, family, skip);
-        } catch (IllegalStateException tableClosed) {
-            checkOpen(); // a connect or accept that raced with the runtime's close: say so
-            throw tableClosed;
-        }
+        return IocpSocket.create(this, s, family, skip);
     }
 
     @Override

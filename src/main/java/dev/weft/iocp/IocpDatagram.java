@@ -54,8 +54,8 @@ final class IocpDatagram extends NativeDatagram {
         accounting().allocated(senderLength.byteSize());
     }
 
-    /** Wraps a bound socket already associated with the port. */
-    static IocpDatagram create(IocpBackend backend, long socket) {
+    /** Wraps a bound socket already associated with the port; see {@link IocpSocket#create}. */
+    static IocpDatagram create(IocpBackend backend, long socket) throws IOException {
         OpTable table = backend.opTable();
         return new IocpDatagram(backend, socket, new DatagramOp(socket, table, true),
                 new DatagramOp(socket, table, false));

@@ -41,7 +41,7 @@ final class IocpFile extends NativeFile {
     }
 
     @Override
-    protected PendingOp newOp() {
+    protected PendingOp newOp() throws IOException {
         return new FileOp(backend.opTable());
     }
 

@@ -58,7 +58,13 @@ final class IocpListener extends NativeListener {
         }
     }
 
-    IocpListener(IocpBackend backend, long socket, int family, InetSocketAddress local, int acceptsPosted) {
+    /**
+     * The accept contexts are taken before the handle joins the live handles: if the runtime's
+     * close wins that race, the IOException leaves no half-built handle for the close to wait on.
+     */
+    IocpListener(IocpBackend backend, long socket, int family, InetSocketAddress local, int acceptsPosted)
+            throws IOException {
+        AcceptOp[] contexts = takeContexts(backend.opTable(), acceptsPosted);
         super(backend.liveHandles());
         this.backend = backend;
         this.socket = socket;
@@ -66,10 +72,19 @@ final class IocpListener extends NativeListener {
         this.local = local;
         this.queueLimit = Math.max(64, 4 * acceptsPosted);
         this.exhaustion = new AcceptBackoff(this::toString, backend.retryScheduler());
-        this.ops = new AcceptOp[acceptsPosted];
-        for (int i = 0; i < acceptsPosted; i++) {
-            ops[i] = new AcceptOp(this, backend.opTable());
+        this.ops = contexts;
+        for (AcceptOp op : ops) {
+            op.bind(this);
         }
+    }
+
+    /** Only the first acquire can fail: while the table lends one context it cannot close. */
+    private static AcceptOp[] takeContexts(OpTable table, int count) throws IOException {
+        AcceptOp[] ops = new AcceptOp[count];
+        for (int i = 0; i < count; i++) {
+            ops[i] = new AcceptOp(table);
+        }
+        return ops;
     }
 
     /**

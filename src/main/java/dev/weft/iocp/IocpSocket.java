@@ -54,8 +54,13 @@ final class IocpSocket extends NativeSocket {
         this.writeOp = writeOp;
     }
 
-    /** Wraps a socket already associated with the port (and put in skip mode if that worked). */
-    static IocpSocket create(IocpBackend backend, long socket, int family, boolean skipOnSuccess) {
+    /**
+     * Wraps a socket already associated with the port (and put in skip mode if that worked).
+     * The contexts are taken before the handle exists: a runtime close that wins the race leaves
+     * no handle behind, only the IOException (the caller closes the socket).
+     */
+    static IocpSocket create(IocpBackend backend, long socket, int family, boolean skipOnSuccess)
+            throws IOException {
         OpTable table = backend.opTable();
         return new IocpSocket(backend, socket, family, skipOnSuccess,
                 new SocketOp(socket, table), new SocketOp(socket, table));

@@ -4,6 +4,7 @@ import dev.weft.bindings.windows.Overlapped;
 import dev.weft.core.Accounting;
 import dev.weft.core.CloseWait;
 import dev.weft.core.Debug;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -66,14 +67,19 @@ final class OpTable implements AutoCloseable {
         }
     }
 
-    /** Hands out a context owned by {@code target} until {@link #release}. */
-    OpContext acquire(Completion target) {
+    /**
+     * Hands out a context owned by {@code target} until {@link #release}.
+     *
+     * @throws IOException if the table is closed: the backend closed, and the handle being
+     *         created lost the race with that close (checked, so every creation site handles it)
+     */
+    OpContext acquire(Completion target) throws IOException {
         while (true) {
             int n = inUse.get();
             if (n == TRIMMING) {
                 synchronized (growLock) {
                     if (inUse.get() == TRIMMING && chunks.length == 0) {
-                        throw new IllegalStateException("op table is closed");
+                        throw new IOException("weft iocp backend is closed");
                     }
                 }
                 continue; // the trim is over
@@ -242,9 +248,12 @@ final class OpTable implements AutoCloseable {
         return CloseWait.until(this::tryClose, TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
     }
 
-    /** Frees every chunk if no context is in use; true once done. */
+    /** Frees every chunk if no context is in use; true once done (and on every later call). */
     private boolean tryClose() {
         synchronized (growLock) {
+            if (inUse.get() == TRIMMING && chunks.length == 0) {
+                return true; // closed already
+            }
             if (!inUse.compareAndSet(0, TRIMMING)) {
                 return false;
             }

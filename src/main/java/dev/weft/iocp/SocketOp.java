@@ -2,6 +2,7 @@ package dev.weft.iocp;
 
 import dev.weft.core.PendingOp;
 import dev.weft.core.SocketError;
+import java.io.IOException;
 
 /**
  * A connection's read or write operation: the {@link PendingOp} its waiter parks on, joined to
@@ -13,7 +14,7 @@ final class SocketOp extends PendingOp implements Completion {
     /** The SOCKET value; WSAGetOverlappedResult needs it to decode a failure. */
     private final long socket;
 
-    SocketOp(long socket, OpTable table) {
+    SocketOp(long socket, OpTable table) throws IOException {
         this.socket = socket;
         this.context = table.acquire(this);
     }

@@ -281,6 +281,54 @@ class IocpBackendTest {
         assertEquals(2, posting.posted(), "both AcceptEx reposted");
     }
 
+    /**
+     * The runtime's close frees the op table once no context is in use; a listen, datagram or
+     * connection created just after that (it passed the backend's open check first) must say
+     * the backend is closed, close its socket and leave no handle for anyone to wait on. The
+     * table is closed here directly, which is the state such a creation meets.
+     */
+    @Test
+    void creationsThatLoseTheRaceWithTheRuntimeCloseSaySoAndCloseTheirSocket() throws Exception {
+        IocpBackend backend = backend(true, 2);
+        NativeListener listener = backend.listen(new InetSocketAddress(LOOPBACK, 0), 50);
+        int liveBefore = backend.liveHandles().count();
+        listener.close();
+        assertTrue(backend.liveHandles().awaitReleased(10, TimeUnit.SECONDS));
+        assertTrue(backend.opTable().closeWhenUnused(0), "op table closed (no context in use)");
+
+        int tcpPort = freePort();
+        IOException listen = assertThrows(IOException.class,
+                () -> backend.listen(new InetSocketAddress(LOOPBACK, tcpPort), 50));
+        assertEquals("weft iocp backend is closed", listen.getMessage());
+        try (java.net.ServerSocket again = new java.net.ServerSocket(tcpPort, 50, LOOPBACK)) {
+            assertEquals(tcpPort, again.getLocalPort(), "the refused listener's socket was closed");
+        }
+
+        int udpPort;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, LOOPBACK)) {
+            udpPort = probe.getLocalPort();
+        }
+        IOException datagram = assertThrows(IOException.class,
+                () -> backend.openDatagram(new InetSocketAddress(LOOPBACK, udpPort)));
+        assertEquals("weft iocp backend is closed", datagram.getMessage());
+        try (java.net.DatagramSocket again = new java.net.DatagramSocket(udpPort, LOOPBACK)) {
+            assertEquals(udpPort, again.getLocalPort(), "the refused datagram socket was closed");
+        }
+
+        try (java.net.ServerSocket peer = new java.net.ServerSocket(0, 50, LOOPBACK)) {
+            IOException stream = assertThrows(IOException.class,
+                    () -> backend.openStream(new InetSocketAddress(LOOPBACK, peer.getLocalPort())));
+            assertEquals("weft iocp backend is closed", stream.getMessage());
+        }
+        assertEquals(liveBefore - 1, backend.liveHandles().count(), "no half-built handle left behind");
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, LOOPBACK)) {
+            return probe.getLocalPort();
+        }
+    }
+
     @ParameterizedTest(name = "skipOnSuccess={0}")
     @ValueSource(booleans = {true, false})
     void readTimeoutCancelsTheRecvAndTheConnectionStaysUsable(boolean skip) throws Exception {

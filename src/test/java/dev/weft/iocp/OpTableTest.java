@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.weft.core.Accounting;
 import dev.weft.core.Debug;
 import java.lang.foreign.ValueLayout;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +28,7 @@ class OpTableTest {
     }
 
     @Test
-    void chunksAreCountedAndTheExtraOnesFreedWhenNoContextIsInUse() {
+    void chunksAreCountedAndTheExtraOnesFreedWhenNoContextIsInUse() throws IOException {
         Accounting accounting = new Accounting();
         OpTable table = new OpTable(accounting);
         long chunk = accounting.nativeBytes();
@@ -63,12 +64,13 @@ class OpTableTest {
         assertThat(table.closeWhenUnused(10_000)).as("freed once the late context came back").isTrue();
         creator.join();
         assertThat(accounting.nativeBytes()).as("after close").isZero();
-        assertThatThrownBy(() -> table.acquire(NOBODY)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> table.acquire(NOBODY)).isInstanceOf(IOException.class)
+                .hasMessage("weft iocp backend is closed");
+        assertThat(table.closeWhenUnused(0)).as("closing again: done at once").isTrue();
     }
 
     @Test
-    void closingLeaksRatherThanFreesAContextStillInUse() {
+    void closingLeaksRatherThanFreesAContextStillInUse() throws IOException {
         Accounting accounting = new Accounting();
         OpTable table = new OpTable(accounting);
         OpContext held = table.acquire(NOBODY);
@@ -82,7 +84,7 @@ class OpTableTest {
     }
 
     @Test
-    void aPacketForAReleasedContextIsAViolation() {
+    void aPacketForAReleasedContextIsAViolation() throws IOException {
         OpTable table = new OpTable(new Accounting());
         OpContext context = table.acquire(NOBODY);
         context.resetOverlapped();
@@ -97,7 +99,7 @@ class OpTableTest {
     }
 
     @Test
-    void inDebugModeAReleasedContextIsPoisonedAndAStalePacketAfterReuseIsAViolation() {
+    void inDebugModeAReleasedContextIsPoisonedAndAStalePacketAfterReuseIsAViolation() throws IOException {
         assumeTrue(Debug.ENABLED, "run with -Dweft.debug=true");
         OpTable table = new OpTable(new Accounting());
         OpContext context = table.acquire(NOBODY);
