@@ -49,12 +49,14 @@ class RuntimeCloseInFlightTest {
                 TcpConnection conn = connections.get(i);
                 boolean silentPeerOfWriter = i % 2 == 1 && i / 2 < writers;
                 if (!silentPeerOfWriter) {
-                    calls.add(threads.submit(() -> failureOf(() -> conn.read(new byte[64], 0, 64))));
+                    String what = "read on connection " + i + (i % 2 == 0 ? " (client)" : " (accepted)");
+                    calls.add(threads.submit(() -> failureOf(what, () -> conn.read(new byte[64], 0, 64))));
                 }
             }
             for (int i = 0; i < writers; i++) {
                 TcpConnection conn = connections.get(2 * i);
-                calls.add(threads.submit(() -> failureOf(() -> {
+                String what = "write on connection " + 2 * i;
+                calls.add(threads.submit(() -> failureOf(what, () -> {
                     byte[] chunk = new byte[1 << 16];
                     while (true) {
                         conn.write(chunk, 0, chunk.length);
@@ -62,7 +64,7 @@ class RuntimeCloseInFlightTest {
                 })));
             }
             for (int i = 0; i < 16; i++) {
-                calls.add(threads.submit(() -> failureOf(listener::accept)));
+                calls.add(threads.submit(() -> failureOf("accept", listener::accept)));
             }
             // reads + stalled writes + at least one accept posted
             CloseRaceTest.awaitOperations(weft, 2L * PAIRS + 1);
@@ -87,10 +89,11 @@ class RuntimeCloseInFlightTest {
         Object run() throws IOException;
     }
 
-    private static Throwable failureOf(Call call) {
+    /** What the call failed with; a call that returned is reported as an AssertionError naming it. */
+    private static Throwable failureOf(String what, Call call) {
         try {
-            call.run();
-            return null;
+            Object result = call.run();
+            return new AssertionError(what + " returned " + result + " instead of failing");
         } catch (IOException e) {
             return e;
         }
