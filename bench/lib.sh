@@ -36,7 +36,8 @@ declare -ga SERVER_WRAPPER=()
 WRAPPER_PID=
 
 # Starts a server in the background: start_server NAME PORT LOGFILE [extra java flags...]
-# NAME is weft-echo, weft-echo-1shot (one-shot recvs: multishot recv off), jdk-echo, netty-epoll, netty-io_uring, weft-http,
+# NAME is weft-echo, weft-echo-1shot (one-shot recvs: multishot recv off), weft-echo-heap (a byte[]
+# as jdk-echo uses, not a direct buffer), jdk-echo, netty-epoll, netty-io_uring, weft-http,
 # jdk-http, or a name given a classpath in SERVER_CP. Sets SERVER_PID; waits until it is listening.
 start_server() {
     local name=$1 port=$2 log=$3
@@ -46,6 +47,7 @@ start_server() {
     case "$name" in
         weft-echo)      cmd=(-cp "$cp" dev.weft.samples.EchoServer "$port") ;;
         weft-echo-1shot) cmd=(-Dweft.uring.multishotRecv=false -cp "$cp" dev.weft.samples.EchoServer "$port") ;;
+        weft-echo-heap) cmd=(-Decho.heap=true -cp "$cp" dev.weft.samples.EchoServer "$port") ;;
         jdk-echo)       cmd=(-cp "$cp" dev.weft.samples.JdkEchoServer "$port") ;;
         weft-http)      cmd=(-cp "$cp" dev.weft.samples.HttpHelloServer "$port") ;;
         jdk-http)       cmd=(-cp "$cp" dev.weft.samples.JdkHttpHelloServer "$port") ;;

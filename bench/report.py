@@ -16,7 +16,7 @@ import re
 import statistics
 
 PEER = "jdk-echo"
-ORDER = ["weft-echo", "weft-echo-1shot", "weft-A", "weft-B", "jdk-echo", "netty-io_uring", "netty-epoll"]
+ORDER = ["weft-echo", "weft-echo-heap", "weft-echo-1shot", "weft-A", "weft-B", "jdk-echo", "netty-io_uring", "netty-epoll"]
 
 
 def med(values):

@@ -8,6 +8,8 @@
 #                                 to reach its pace on the busy 2-core machine); adds ~1.5 minutes
 #   SERVERS="weft-echo jdk-echo" CONFIGS="100x64" bench/run.sh      a subset (CONFIGS= skips echo,
 #                                                                   IDLE_SERVERS= and SYSCALL_SERVERS= the others)
+#   Servers (bench/lib.sh): weft-echo echoes through a direct buffer, weft-echo-heap through a byte[]
+#   as jdk-echo does, weft-echo-1shot with one-shot recvs; netty-io_uring is Netty 4.2's transport.
 #   HTTP=1 MEMORY=1 bench/run.sh                                    also HTTP (wrk, h2load) and memory
 #   OUT=/tmp/bench bench/run.sh                                     results elsewhere (default bench/results)
 #   bench/quick.sh                                                  2-minute weft vs JDK (or A/B) check
@@ -26,7 +28,7 @@ ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-3}   # a fresh JVM needs about 3 s of load before its JIT settles (see "per second" in raw/)
 DURATION=${DURATION:-3}
 PORT=${PORT:-9500}
-SERVERS=${SERVERS:-"weft-echo weft-echo-1shot jdk-echo netty-io_uring"}
+SERVERS=${SERVERS:-"weft-echo weft-echo-heap weft-echo-1shot jdk-echo netty-io_uring"}
 CONFIGS=${CONFIGS-"100x64 1000x64 10000x64 10x65536"}   # the loads of issue 8; add 1x64 if wanted
 IDLE_SERVERS=${IDLE_SERVERS-"weft-echo jdk-echo netty-io_uring"}
 IDLE_SECONDS=${IDLE_SECONDS:-10}

@@ -45,8 +45,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       end of stream.</li>
  * </ul>
  *
- * <p>Heap buffers and arrays are copied through pooled native buffers; direct buffers are used
- * in place.
+ * <p>Direct buffers are used in place. Heap buffers and arrays: on io_uring a write hands the
+ * array itself to the kernel while the socket buffer has room, and a read copies each received
+ * chunk straight into it (with provided buffers, the default); otherwise (IOCP, one-shot recvs,
+ * a send that must wait for room) the bytes are copied through pooled native buffers, because
+ * the kernel may hold the memory after the call returns and the garbage collector moves arrays.
  */
 public final class TcpConnection implements ByteChannel, ScatteringByteChannel, GatheringByteChannel {
     private final WeftRuntime runtime;
@@ -88,7 +91,7 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
                 n = socket.read(MemorySegment.ofBuffer(dst), readTimeoutNanos);
                 Reference.reachabilityFence(dst);
             } else {
-                n = readThroughPool(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+                n = readIntoArray(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
             }
             if (n > 0) {
                 dst.position(dst.position() + n);
@@ -114,12 +117,20 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
         readLock.lock();
         try {
             var event = SocketEvents.beginRead();
-            int n = readThroughPool(bytes, offset, length);
+            int n = readIntoArray(bytes, offset, length);
             SocketEvents.endRead(event, this, n);
             return n;
         } finally {
             readLock.unlock();
         }
+    }
+
+    /** Reads into the array itself where the backend can, else through a pooled native buffer. */
+    private int readIntoArray(byte[] bytes, int offset, int length) throws IOException {
+        if (socket.readsIntoHeap()) {
+            return socket.read(MemorySegment.ofArray(bytes).asSlice(offset, length), readTimeoutNanos);
+        }
+        return readThroughPool(bytes, offset, length);
     }
 
     private int readThroughPool(byte[] bytes, int offset, int length) throws IOException {
@@ -198,14 +209,8 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
                 socket.writeFully(MemorySegment.ofBuffer(src));
                 Reference.reachabilityFence(src);
                 src.position(src.position() + length);
-            } else if (src.hasArray()) {
-                writeThroughPool(src.array(), src.arrayOffset() + src.position(), length);
-                src.position(src.position() + length);
             } else {
-                // A read-only heap buffer hides its array: copy it out.
-                byte[] copy = new byte[length];
-                src.duplicate().get(copy);
-                writeThroughPool(copy, 0, length);
+                writeFromHeap(MemorySegment.ofBuffer(src)); // a read-only buffer too
                 src.position(src.position() + length);
             }
             SocketEvents.endWrite(event, this, length);
@@ -225,23 +230,32 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
         writeLock.lock();
         try {
             var event = SocketEvents.beginWrite();
-            writeThroughPool(bytes, offset, length);
+            writeFromHeap(MemorySegment.ofArray(bytes).asSlice(offset, length));
             SocketEvents.endWrite(event, this, length);
         } finally {
             writeLock.unlock();
         }
     }
 
-    private void writeThroughPool(byte[] bytes, int offset, int length) throws IOException {
+    /**
+     * Sends heap memory as it is while the socket buffer has room, where the backend can (the
+     * common case: no copy); the rest goes through a pooled native buffer, which the kernel may
+     * hold while a send waits for room.
+     */
+    private void writeFromHeap(MemorySegment src) throws IOException {
+        long sent = socket.sendsFromHeap() ? socket.sendWithoutWaiting(src) : 0;
+        long left = src.byteSize() - sent;
+        if (left == 0) {
+            return;
+        }
         BufferPool pool = runtime.buffers();
-        MemorySegment buffer = pool.acquire(Math.min(length, BufferPool.MAX_SIZE));
+        MemorySegment buffer = pool.acquire((int) Math.min(left, BufferPool.MAX_SIZE));
         try {
-            int done = 0;
-            while (done < length) {
-                int chunk = (int) Math.min(length - done, buffer.byteSize());
-                MemorySegment.copy(bytes, offset + done, buffer, ValueLayout.JAVA_BYTE, 0, chunk);
+            while (sent < src.byteSize()) {
+                long chunk = Math.min(src.byteSize() - sent, buffer.byteSize());
+                MemorySegment.copy(src, sent, buffer, 0, chunk);
                 socket.writeFully(buffer.asSlice(0, chunk));
-                done += chunk;
+                sent += chunk;
             }
         } finally {
             pool.release(buffer);

@@ -34,7 +34,8 @@ public abstract class NativeSocket extends SocketHandle {
     /**
      * Receives at least one byte into {@code dst}.
      *
-     * @param dst           native memory, kept alive by the caller until this returns
+     * @param dst           native memory, kept alive by the caller until this returns; heap
+     *                      memory too where {@link #readsIntoHeap()}
      * @param timeoutNanos  0 for none
      * @return bytes received, or -1 at end of stream
      * @throws SocketTimeoutException on timeout; the socket stays usable and no byte is lost
@@ -60,6 +61,41 @@ public abstract class NativeSocket extends SocketHandle {
      */
     public boolean waitsForDataWithoutBuffer() {
         return false;
+    }
+
+    /**
+     * Whether {@link #read} may be given heap memory (a {@code byte[]}'s segment): true where
+     * the backend never hands the reader's memory to the kernel, as io_uring with provided
+     * buffers, which copies each chunk from its own buffer. Elsewhere a caller reads into native
+     * memory and copies from there.
+     */
+    public boolean readsIntoHeap() {
+        return false;
+    }
+
+    /**
+     * Whether {@link #sendWithoutWaiting} can send from heap memory; where it cannot, it sends
+     * nothing and a caller copies into native memory for {@link #writeFully}.
+     */
+    public boolean sendsFromHeap() {
+        return false;
+    }
+
+    /**
+     * Sends as much of {@code src} as the socket buffer takes now, and returns at once: one send
+     * that never parks. {@code src} may be heap memory where {@link #sendsFromHeap()}; the kernel
+     * reads it during the call. Errors, closes and interrupts are reported as by
+     * {@link #writeFully}.
+     *
+     * @return the bytes sent: fewer than {@code src} holds (0 too) when the buffer is full, or
+     *         0 where {@link #sendsFromHeap()} is false
+     */
+    public final long sendWithoutWaiting(MemorySegment src) throws IOException {
+        long sent = run(writeOp(), Kind.SEND_NOW, src, null, 0);
+        if (sent > 0 && sent < src.byteSize()) {
+            accounting().partialSend(); // the caller sends the rest through writeFully
+        }
+        return sent;
     }
 
     /** Sends every byte of {@code src}, reissuing the send after each partial completion. */
@@ -95,7 +131,16 @@ public abstract class NativeSocket extends SocketHandle {
         }
     }
 
-    private enum Kind { RECV, SEND, CONNECT }
+    private enum Kind {
+        RECV("recv"), SEND("send"), SEND_NOW("send"), CONNECT("connect");
+
+        /** How a failure message names the call. */
+        final String call;
+
+        Kind(String call) {
+            this.call = call;
+        }
+    }
 
     private long run(PendingOp op, Kind kind, MemorySegment buffer, InetSocketAddress remote,
                      long timeoutNanos) throws IOException {
@@ -111,6 +156,7 @@ public abstract class NativeSocket extends SocketHandle {
             switch (kind) {
                 case RECV -> startRecv(op, buffer);
                 case SEND -> startSend(op, buffer);
+                case SEND_NOW -> startSendNow(op, buffer);
                 case CONNECT -> startConnect(op, remote);
             }
             Wake wake = BlockingCall.await(this, op, deadline, () -> cancel(op));
@@ -138,7 +184,7 @@ public abstract class NativeSocket extends SocketHandle {
             resetCode = code == 0 ? -1 : code;
         }
         throw BlockingCall.failure(this, error, code, wake, kind == Kind.RECV ? "Read timed out" : "Timed out",
-                kind.name().toLowerCase() + " on " + this);
+                kind.call + " on " + this);
     }
 
     // ---- what a backend supplies ----
@@ -152,6 +198,16 @@ public abstract class NativeSocket extends SocketHandle {
 
     /** Starts one send of {@code src}; the completion value is the bytes sent (may be fewer). */
     protected abstract void startSend(PendingOp op, MemorySegment src);
+
+    /**
+     * Makes one send of {@code src} that does not wait, and completes {@code op} before
+     * returning: with the bytes sent, 0 if the socket buffer is full, or the error. {@code src}
+     * may be heap memory. A backend that cannot send from heap memory keeps this default (0:
+     * nothing sent) and {@link #sendsFromHeap()} false.
+     */
+    protected void startSendNow(PendingOp op, MemorySegment src) {
+        op.complete(0);
+    }
 
     /** Starts a connect to {@code remote}; the completion value is ignored. */
     protected abstract void startConnect(PendingOp op, InetSocketAddress remote);

@@ -1,7 +1,9 @@
 package dev.weft.uring;
 
+import dev.weft.core.Accounting;
 import dev.weft.core.PendingOp;
 import dev.weft.core.SocketError;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -43,7 +45,10 @@ import static dev.weft.bindings.linux.IoUring.IOSQE_BUFFER_SELECT;
  * queued; else the next reader arms it (the kernel keeps the data meanwhile, which is what an
  * idle connection should cost). When the ring has no free buffer (the recv ended with ENOBUFS,
  * or the count says so) a reader is served by a one-shot recv into its own memory instead, so a
- * pool drained by connections whose readers lag can never stall another connection.
+ * pool drained by connections whose readers lag can never stall another connection. A reader's
+ * memory may be on the Java heap (a {@code byte[]}: this class only copies into it), except for
+ * that one-shot recv: the kernel needs native memory, so it lands in a bounce buffer this
+ * receiver makes on first need, and is copied to the reader when it completes.
  *
  * <p><b>Backpressure.</b> When {@link #PAUSE_CHUNKS} chunks are queued (each holds one ring
  * buffer, however small), the multishot recv is cancelled; it is re-armed when the reader has
@@ -96,6 +101,7 @@ final class MultishotReceiver implements Completion {
 
     private final Ring ring;
     private final ProvidedBuffers buffers;
+    private final Accounting accounting;
     private final int fd;
     private final int slot;
     private final Runnable closeDescriptor;
@@ -107,12 +113,19 @@ final class MultishotReceiver implements Completion {
     @SuppressWarnings("unused") // through WAITING
     private volatile PendingOp waiting;
     /**
-     * The memory of the op in {@code waiting}, as an address and size: the reader's segment may
-     * belong to a confined arena, and the reaping thread writes it as the kernel would, through
-     * {@link #ALL}. Written before the op is published; the reader keeps it alive until done.
+     * The memory of the op in {@code waiting}: native memory as {@link #ALL} and its address
+     * (the reader's segment may belong to a confined arena, and the reaping thread writes it as
+     * the kernel would), heap memory as the reader's segment and 0. Written before the op is
+     * published; the reader keeps it alive until done.
      */
-    private long waitingAddress;
+    private MemorySegment waitingTarget;
+    private long waitingBase;
     private long waitingSize;
+    /** Native memory for one-shot recvs on behalf of heap readers; made on first need, freed at release. */
+    private Arena bounceArena;
+    private MemorySegment bounce;
+    /** The heap reader the one-shot recv in flight is for (copied to at its CQE); null for none. */
+    private volatile MemorySegment singleTarget;
     /** Consumer side: bytes of the head chunk already copied out. */
     private long headOffset;
     private volatile long userData;
@@ -122,9 +135,10 @@ final class MultishotReceiver implements Completion {
     /**
      * @param closeDescriptor closes the socket's descriptor; runs once, after the recv's last CQE
      */
-    MultishotReceiver(Ring ring, int fd, UringOp reader, Runnable closeDescriptor) {
+    MultishotReceiver(Ring ring, int fd, UringOp reader, Runnable closeDescriptor, Accounting accounting) {
         this.ring = ring;
         this.buffers = ring.recvBuffers();
+        this.accounting = accounting;
         this.fd = fd;
         this.reader = reader;
         this.closeDescriptor = closeDescriptor;
@@ -141,12 +155,17 @@ final class MultishotReceiver implements Completion {
      * thread consumes the queue meanwhile. Never throws.
      */
     void startRecv(PendingOp op, MemorySegment dst) {
-        startRecv(op, dst.address(), dst.byteSize());
+        if (dst.isNative()) {
+            startRecv(op, ALL, dst.address(), dst.byteSize());
+        } else {
+            startRecv(op, dst, 0, dst.byteSize());
+        }
     }
 
-    private void startRecv(PendingOp op, long address, long size) {
+    /** Serves a read into {@code size} bytes of {@code target} from {@code base}; see {@link #waitingTarget}. */
+    private void startRecv(PendingOp op, MemorySegment target, long base, long size) {
         while (true) {
-            if (consume(op, address, size)) {
+            if (consume(op, target, base, size)) {
                 return;
             }
             int s = state.get();
@@ -154,7 +173,7 @@ final class MultishotReceiver implements Completion {
                 case IDLE -> {
                     if (buffers.exhausted()) {
                         if (state.compareAndSet(IDLE, SINGLE)) {
-                            receiveOnce(op, address, size);
+                            receiveOnce(op, target, base, size);
                             return;
                         }
                     } else {
@@ -162,7 +181,8 @@ final class MultishotReceiver implements Completion {
                     }
                 }
                 case ARMED, PAUSING -> {
-                    waitingAddress = address;
+                    waitingTarget = target;
+                    waitingBase = base;
                     waitingSize = size;
                     WAITING.setVolatile(this, op);
                     int now = state.get();
@@ -190,14 +210,24 @@ final class MultishotReceiver implements Completion {
         }
     }
 
-    /** A one-shot recv straight into {@code dst}; the state is SINGLE until its CQE. */
-    private void receiveOnce(PendingOp op, long address, long size) {
+    /**
+     * A one-shot recv straight into the reader's native memory, or into the bounce buffer for a
+     * heap reader; the state is SINGLE until its CQE.
+     */
+    private void receiveOnce(PendingOp op, MemorySegment target, long base, long size) {
         if (op != reader) {
             state.set(IDLE);
             op.fail(SocketError.OTHER, 0); // a weft bug: only the socket's read op reads
             return;
         }
+        long address = base;
         int len = (int) Math.min(size, Integer.MAX_VALUE);
+        if (target != ALL) {
+            MemorySegment landing = bounce();
+            len = (int) Math.min(len, landing.byteSize());
+            address = landing.address();
+            singleTarget = target.asSlice(base, len);
+        }
         oneShots++;
         // The reader keeps its memory alive until the op completes; no segment to pin here.
         long submitted = reader.submit(IORING_OP_RECV, fd, null, address, len, 0, 0);
@@ -209,9 +239,29 @@ final class MultishotReceiver implements Completion {
         }
     }
 
-    /** The one-shot recv's CQE (or its failed submission): runs before its op completes. */
-    private void singleDone() {
+    /**
+     * The one-shot recv's CQE (or its failed submission, {@code res} &lt; 0): runs before its op
+     * completes, so a heap reader finds its bytes copied when it wakes.
+     */
+    private void singleDone(int res) {
+        MemorySegment target = singleTarget;
+        if (target != null) {
+            singleTarget = null;
+            if (res > 0) {
+                MemorySegment.copy(bounce, 0, target, 0, res);
+            }
+        }
         state.compareAndSet(SINGLE, IDLE);
+    }
+
+    /** The bounce buffer, one ring buffer's size; made by the one reader that needs it. */
+    private MemorySegment bounce() {
+        if (bounce == null) {
+            bounceArena = Arena.ofShared();
+            bounce = bounceArena.allocate(buffers.bufferSize());
+            accounting.allocated(bounce.byteSize());
+        }
+        return bounce;
     }
 
     /**
@@ -234,7 +284,7 @@ final class MultishotReceiver implements Completion {
      *
      * @return false when nothing is queued (the op is untouched)
      */
-    private boolean consume(PendingOp op, long address, long room) {
+    private boolean consume(PendingOp op, MemorySegment target, long base, long room) {
         long e = queue.peek();
         if (e == 0) {
             return false;
@@ -256,7 +306,7 @@ final class MultishotReceiver implements Completion {
             int bid = (int) (e >>> 32) & 0xFFFF;
             int length = (int) e;
             long take = Math.min(length - headOffset, room - copied);
-            MemorySegment.copy(buffers.data(), buffers.offset(bid) + headOffset, ALL, address + copied, take);
+            MemorySegment.copy(buffers.data(), buffers.offset(bid) + headOffset, target, base + copied, take);
             copied += take;
             if (headOffset + take < length) {
                 headOffset += take;
@@ -371,7 +421,7 @@ final class MultishotReceiver implements Completion {
         PendingOp op = (PendingOp) WAITING.getVolatile(this);
         if (op != null) {
             if (WAITING.compareAndSet(this, op, null)) {
-                startRecv(op, waitingAddress, waitingSize); // arms again (or, out of buffers, fails over)
+                startRecv(op, waitingTarget, waitingBase, waitingSize); // arms again (or, out of buffers, fails over)
             }
         } else if (-res != ENOBUFS && queuedChunks.get() <= RESUME_CHUNKS) {
             arm();
@@ -382,7 +432,7 @@ final class MultishotReceiver implements Completion {
     private void serveWaiting() {
         PendingOp op = (PendingOp) WAITING.getVolatile(this);
         if (op != null && !queue.isEmpty() && WAITING.compareAndSet(this, op, null)) {
-            consume(op, waitingAddress, waitingSize);
+            consume(op, waitingTarget, waitingBase, waitingSize);
         }
     }
 
@@ -428,6 +478,10 @@ final class MultishotReceiver implements Completion {
         }
         ring.ops().unregister(slot);
         closeDescriptor.run();
+        if (bounceArena != null) { // no one-shot recv is in flight: the socket's read op is done
+            bounceArena.close();
+            accounting.freed(bounce.byteSize());
+        }
     }
 
     // ---- for tests ----

@@ -109,6 +109,11 @@ final class ProvidedBuffers implements AutoCloseable {
         return data;
     }
 
+    /** Bytes per buffer. */
+    int bufferSize() {
+        return size;
+    }
+
     /** Where buffer {@code bid} starts in {@link #data()}. */
     long offset(int bid) {
         return (long) bid * size;

@@ -158,16 +158,17 @@ final class SocketCalls {
     }
 
     /**
-     * One send of {@code length} bytes at {@code address} that never waits (MSG_DONTWAIT, and
-     * MSG_NOSIGNAL so a reset peer gives EPIPE, not SIGPIPE).
+     * One send of {@code src} that never waits (MSG_DONTWAIT, and MSG_NOSIGNAL so a reset peer
+     * gives EPIPE, not SIGPIPE). {@code src} may be heap memory: the kernel reads it during the
+     * call, nothing is copied first.
      *
      * @param errno where errno is captured: the caller's own (a send's error, such as a reset,
      *              is reported once, so the call cannot be repeated to learn it)
      * @return the bytes sent (possibly fewer), or -errno; -EAGAIN when the socket buffer is full
      */
-    static long sendNow(int fd, long address, long length, MemorySegment errno) {
+    static long sendNow(int fd, MemorySegment src, MemorySegment errno) {
         while (true) {
-            long sent = LibC.send(errno, fd, address, length, MSG_DONTWAIT | MSG_NOSIGNAL);
+            long sent = LibC.sendWithoutWaiting(errno, fd, src, src.byteSize(), MSG_DONTWAIT | MSG_NOSIGNAL);
             if (sent >= 0) {
                 return sent;
             }

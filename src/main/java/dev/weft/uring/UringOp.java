@@ -3,6 +3,7 @@ package dev.weft.uring;
 import dev.weft.core.PendingOp;
 import dev.weft.core.SocketError;
 import java.lang.foreign.MemorySegment;
+import java.util.function.IntConsumer;
 
 import static dev.weft.bindings.linux.Errno.ENOMEM;
 
@@ -22,7 +23,7 @@ final class UringOp extends PendingOp implements Completion {
     private volatile long userData;
     private MemorySegment inUse;
     /** Runs before each completion is reported (see {@link #beforeFinish}); null for none. */
-    private Runnable beforeFinish;
+    private IntConsumer beforeFinish;
 
     UringOp(Rings rings) {
         this.rings = rings;
@@ -52,7 +53,7 @@ final class UringOp extends PendingOp implements Completion {
         if (!ring.submit(opcode, fd, addr, len, off, 0, opFlags, sqeFlags, 0, ud)) {
             inUse = null;
             if (beforeFinish != null) {
-                beforeFinish.run();
+                beforeFinish.accept(-ENOMEM);
             }
             fail(SocketError.NO_RESOURCES, ENOMEM);
         }
@@ -61,10 +62,10 @@ final class UringOp extends PendingOp implements Completion {
 
     /**
      * Sets a hook that runs on the completing thread just before each result of this op is
-     * reported, so the socket's state is settled when its waiter wakes. Set it once, before the
-     * op is first used; it must not block.
+     * reported, given the result (a CQE's res: bytes, or -errno), so the socket's state is
+     * settled when its waiter wakes. Set it once, before the op is first used; it must not block.
      */
-    void beforeFinish(Runnable hook) {
+    void beforeFinish(IntConsumer hook) {
         this.beforeFinish = hook;
     }
 
@@ -98,7 +99,7 @@ final class UringOp extends PendingOp implements Completion {
     public void onCqe(int res, int flags) {
         inUse = null;
         if (beforeFinish != null) {
-            beforeFinish.run();
+            beforeFinish.accept(res);
         }
         if (res >= 0) {
             complete(res);

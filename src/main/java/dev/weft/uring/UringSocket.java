@@ -56,7 +56,7 @@ final class UringSocket extends NativeSocket {
         this.reader = reader;
         this.writer = writer;
         this.receiver = home.recvBuffers() == null ? null
-                : new MultishotReceiver(home, fd, reader, () -> closer.close(fd));
+                : new MultishotReceiver(home, fd, reader, () -> closer.close(fd), accounting());
     }
 
     /** Wraps an open descriptor; on failure the descriptor is closed. */
@@ -95,24 +95,51 @@ final class UringSocket extends NativeSocket {
 
     @Override
     protected void startSend(PendingOp op, MemorySegment src) {
-        int len = (int) Math.min(src.byteSize(), Integer.MAX_VALUE);
         // Sent at once when the socket buffer has room, as io_uring itself would try first, but
         // without a CQE: the ring's owner would be woken for it (see CompletionLoop). Only a send
         // into a full buffer becomes an io_uring SEND, which parks until the kernel makes room.
-        MemorySegment errno = sendErrno;
-        if (errno == null) {
-            errno = Arena.ofAuto().allocate(LibC.CAPTURE_STATE_LAYOUT); // one writer at a time
-            sendErrno = errno;
-        }
-        long sent = SocketCalls.sendNow(fd, src.address(), len, errno);
+        long sent = SocketCalls.sendNow(fd, src, sendErrno());
         if (sent >= 0) {
             op.complete(sent);
         } else if (sent == -EAGAIN) {
+            int len = (int) Math.min(src.byteSize(), Integer.MAX_VALUE);
             // MSG_NOSIGNAL: a send to a reset peer must fail with EPIPE, not raise SIGPIPE.
             ((UringOp) op).submit(IORING_OP_SEND, fd, src, src.address(), len, 0, MSG_NOSIGNAL);
         } else {
             op.fail(Errors.toSocketError((int) -sent, false), (int) -sent);
         }
+    }
+
+    @Override
+    public boolean sendsFromHeap() {
+        return true;
+    }
+
+    @Override
+    protected void startSendNow(PendingOp op, MemorySegment src) {
+        long sent = SocketCalls.sendNow(fd, src, sendErrno());
+        if (sent >= 0) {
+            op.complete(sent);
+        } else if (sent == -EAGAIN) {
+            op.complete(0);
+        } else {
+            op.fail(Errors.toSocketError((int) -sent, false), (int) -sent);
+        }
+    }
+
+    /** Where the writer's sends capture errno; one writer at a time uses it. */
+    private MemorySegment sendErrno() {
+        MemorySegment errno = sendErrno;
+        if (errno == null) {
+            errno = Arena.ofAuto().allocate(LibC.CAPTURE_STATE_LAYOUT);
+            sendErrno = errno;
+        }
+        return errno;
+    }
+
+    @Override
+    public boolean readsIntoHeap() {
+        return receiver != null; // it copies chunks from the ring's buffers into the reader's memory
     }
 
     @Override

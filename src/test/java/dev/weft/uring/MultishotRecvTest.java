@@ -167,6 +167,91 @@ class MultishotRecvTest {
         }
     }
 
+    /** Reads exactly {@code expected.byteSize()} bytes into a {@code byte[]} of {@code chunk}. */
+    private static void readExactlyIntoArray(NativeSocket s, MemorySegment expected, int chunk) throws IOException {
+        byte[] dst = new byte[chunk + 2];
+        long got = 0;
+        while (got < expected.byteSize()) {
+            // a slice at offset 1 of the array, so an offset mistake shows up as wrong bytes
+            int n = s.read(MemorySegment.ofArray(dst).asSlice(1, chunk), TimeUnit.SECONDS.toNanos(10));
+            assertThat(n).as("bytes read at offset %d", got).isPositive();
+            assertThat(MemorySegment.ofArray(dst).asSlice(1, n).mismatch(expected.asSlice(got, n)))
+                    .as("data at %d", got).isEqualTo(-1);
+            assertThat(dst[0]).as("byte before the slice").isZero();
+            assertThat(dst[chunk + 1]).as("byte after the slice").isZero();
+            got += n;
+        }
+    }
+
+    @Test
+    void aHeapReaderParkedBeforeTheDataArrivesIsServedByTheReapingThread() throws Exception {
+        open(16, 1024);
+        NativeSocket[] p = pair();
+        assertThat(p[1].readsIntoHeap()).isTrue();
+        MemorySegment data = pattern(arena, 3000, 5);
+        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+            try {
+                readExactlyIntoArray(p[1], data, 700);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+        Thread.sleep(100); // the reader parks with its array published before anything arrives
+        for (long at = 0; at < data.byteSize(); at += 500) {
+            p[0].writeFully(data.asSlice(at, 500));
+            Thread.sleep(5);
+        }
+        reader.get(10, TimeUnit.SECONDS);
+        p[0].close();
+        p[1].close();
+    }
+
+    @Test
+    void aHeapReaderWithThePoolExhaustedIsServedThroughABounceBuffer() throws Exception {
+        open(4, 64);
+        NativeSocket[] hog = pair();
+        MemorySegment big = pattern(arena, 4096, 6);
+        MultishotReceiver hogReceiver = ((UringSocket) hog[1]).receiver();
+        CompletableFuture<Void> hogWriter = CompletableFuture.runAsync(() -> {
+            try {
+                hog[0].writeFully(big);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+        readExactly(hog[1], big.asSlice(0, 1), 1);
+        awaitTrue("pool exhausted", () -> backend.recvBuffersOutstanding() == 4 && !hogReceiver.armed());
+        long nativeBefore = backend.liveHandles().accounting().nativeBytes();
+
+        NativeSocket[] other = pair();
+        long perSocket = backend.liveHandles().accounting().nativeBytes() - nativeBefore;
+        MemorySegment hello = pattern(arena, 300, 7);
+        other[0].writeFully(hello);
+        readExactlyIntoArray(other[1], hello, 512); // the kernel lands at most 64 bytes per recv
+        assertThat(((UringSocket) other[1]).receiver().oneShots()).as("reads served by one-shot recvs")
+                .isGreaterThanOrEqualTo(300 / 64);
+        assertThat(backend.liveHandles().accounting().nativeBytes() - nativeBefore - perSocket)
+                .as("the bounce buffer, reported as native memory").isEqualTo(64);
+
+        readExactly(hog[1], big.asSlice(1), 100);
+        hogWriter.get(10, TimeUnit.SECONDS);
+        other[0].writeFully(hello);
+        readExactlyIntoArray(other[1], hello, 512);
+        for (NativeSocket s : new NativeSocket[] {hog[0], hog[1], other[0], other[1]}) {
+            s.close(); // the close check (after each test) finds the bounce buffer freed
+        }
+    }
+
+    @Test
+    void oneShotModeReadsOnlyIntoNativeMemory() throws Exception {
+        backend = new IoUringBackend(new BackendConfig(1, 256, 1), 0, 1024, 1024);
+        listener = backend.listen(ANY_LOOPBACK, 50);
+        NativeSocket[] p = pair();
+        assertThat(p[1].readsIntoHeap()).as("a one-shot recv hands the reader's memory to the kernel").isFalse();
+        p[0].close();
+        p[1].close();
+    }
+
     @Test
     void readTimeoutsRacingWithArrivingDataLoseAndDuplicateNothing() throws Exception {
         open(32, 128);

@@ -22,6 +22,11 @@ import java.nio.ByteBuffer;
 public final class EchoServer {
     /** Bytes read at a time; the second argument overrides it. */
     static final int DEFAULT_BUFFER = 8192;
+    /**
+     * {@code -Decho.heap=true}: echo through a {@code byte[]}, as {@link JdkEchoServer} and most
+     * user code do, instead of a direct buffer (the benchmarks' {@code weft-echo-heap}).
+     */
+    static final boolean HEAP = Boolean.getBoolean("echo.heap");
 
     public static void main(String[] args) throws IOException, InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 9000;
@@ -32,13 +37,18 @@ public final class EchoServer {
             System.out.println("weft echo server, backend " + weft.backendName()
                     + ", listening on " + listener.localAddress());
             System.out.println("try: nc localhost " + listener.localAddress().getPort());
-            AcceptLoop.serve(listener, conn -> echo(conn, bufferSize));
+            AcceptLoop.serve(listener, conn -> {
+                if (HEAP) {
+                    echoArray(conn, bufferSize);
+                } else {
+                    echo(conn, bufferSize);
+                }
+            });
         }
     }
 
     private static void echo(TcpConnection conn, int bufferSize) {
-        // A direct buffer is handed to the kernel in place; a heap buffer or byte[] also works
-        // but is copied through weft's pool of native buffers.
+        // A direct buffer is native memory: the kernel can use it in place whatever it waits for.
         ByteBuffer buffer = ByteBuffer.allocateDirect(bufferSize);
         try (conn) {
             conn.setNoDelay(true);
@@ -49,6 +59,19 @@ public final class EchoServer {
             }
         } catch (IOException e) {
             // the peer reset or went away: nothing to do but let go of the connection
+        }
+    }
+
+    private static void echoArray(TcpConnection conn, int bufferSize) {
+        byte[] buffer = new byte[bufferSize];
+        try (conn) {
+            conn.setNoDelay(true);
+            int n;
+            while ((n = conn.read(buffer, 0, buffer.length)) > 0) {
+                conn.write(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            // as above
         }
     }
 }

@@ -167,8 +167,13 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle recvmsg$MH = downcall("recvmsg",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle send$MH = downcall("send",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    // "critical", heap access allowed: a byte[]'s segment goes to the kernel as it is, with no
+    // copy into native memory and no thread-state transition. The calling thread holds off
+    // safepoints (and so the garbage collector) until the call returns, which is why only a
+    // send that cannot wait (MSG_DONTWAIT) may use it.
+    private static final MethodHandle sendWithoutWaiting$MH = downcall("send",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT),
+            Linker.Option.critical(true));
 
     /** eventfd(2) flags. */
     public static final int EFD_CLOEXEC = 02000000;
@@ -219,10 +224,18 @@ public final class LibC {
         }
     }
 
-    /** {@code ssize_t send(int sockfd, const void *buf, size_t len, int flags)}; buf as an address. */
-    public static long send(MemorySegment captureState, int sockfd, long buf, long len, int flags) {
+    /**
+     * {@code ssize_t send(int sockfd, const void *buf, size_t len, int flags)} for a send that
+     * never blocks: {@code flags} must hold MSG_DONTWAIT. {@code buf} may be heap memory (a
+     * {@code byte[]}'s segment) or native memory; it is read during the call only.
+     */
+    public static long sendWithoutWaiting(MemorySegment captureState, int sockfd, MemorySegment buf, long len,
+                                          int flags) {
+        if ((flags & Socket.MSG_DONTWAIT) == 0) {
+            throw new IllegalArgumentException("a send that may block must not hold off the garbage collector");
+        }
         try {
-            return (long) send$MH.invokeExact(captureState, sockfd, buf, len, flags);
+            return (long) sendWithoutWaiting$MH.invokeExact(captureState, sockfd, buf, len, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
