@@ -89,6 +89,10 @@ final class UringSocket extends NativeSocket {
             receiver.startRecv(op, dst);
             return;
         }
+        if (!dst.isNative()) {
+            op.fail(SocketError.OTHER, 0); // a weft bug: the kernel would keep an address the GC may move
+            return;
+        }
         int len = (int) Math.min(dst.byteSize(), Integer.MAX_VALUE);
         ((UringOp) op).submit(IORING_OP_RECV, fd, dst, dst.address(), len, 0, 0);
     }
@@ -101,6 +105,8 @@ final class UringSocket extends NativeSocket {
         long sent = SocketCalls.sendNow(fd, src, sendErrno());
         if (sent >= 0) {
             op.complete(sent);
+        } else if (sent == -EAGAIN && !src.isNative()) {
+            op.fail(SocketError.OTHER, 0); // a weft bug: heap memory goes through sendWithoutWaiting
         } else if (sent == -EAGAIN) {
             int len = (int) Math.min(src.byteSize(), Integer.MAX_VALUE);
             // MSG_NOSIGNAL: a send to a reset peer must fail with EPIPE, not raise SIGPIPE.
