@@ -44,7 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     power of two, at most 32768) and {@code weft.uring.recvBufferSize} (default
  *     {@value #DEFAULT_RECV_BUFFER_SIZE} bytes): the buffers per ring. They are mapped once per
  *     ring and committed as the kernel first fills them; a connection holds one only between a
- *     chunk's arrival and the read that copies it out;
+ *     chunk's arrival and the read that copies it out. Only a window of them (64 at first,
+ *     growing when the kernel runs out) is offered to the kernel at a time, most recently used
+ *     first, so chunks land in warm memory (see {@link ProvidedBuffers});
  * <li>{@code weft.uring.reaperWaitMicros} (default {@value #DEFAULT_REAPER_WAIT_MICROS}): how long a
  *     ring's reaper, finding the CQ empty, waits for the next CQE in the kernel on its carrier
  *     before it ends its turn (see {@link CompletionReaper}); 0: it never waits there.
@@ -58,7 +60,7 @@ public final class IoUringBackend implements Backend {
     private static final long RELEASE_TIMEOUT_SECONDS = 30;
 
     static final int DEFAULT_CQ_ENTRIES = 16384;
-    static final int DEFAULT_RECV_BUFFERS = 1024;
+    static final int DEFAULT_RECV_BUFFERS = 8192;
     static final int DEFAULT_RECV_BUFFER_SIZE = 8192;
     /**
      * True when sockets receive through multishot recv and provided buffers: by default when

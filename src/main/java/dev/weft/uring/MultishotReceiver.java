@@ -393,6 +393,9 @@ final class MultishotReceiver implements Completion {
             return;
         }
         // The recv is gone.
+        if (-res == ENOBUFS) {
+            buffers.starved();
+        }
         long entry = 0;
         int next = IDLE;
         if (res == 0) {

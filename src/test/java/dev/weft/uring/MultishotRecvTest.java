@@ -135,6 +135,47 @@ class MultishotRecvTest {
     }
 
     @Test
+    void aBufferGivenBackIsTheNextOneReusedSoOnlyTheWindowRotates() throws Exception {
+        open(1024, 512);
+        ProvidedBuffers buffers = backend.rings().all()[0].recvBuffers();
+        NativeSocket[] p = pair();
+        for (int i = 0; i < 500; i++) { // ping-pong: one chunk at a time, each given back after its read
+            MemorySegment message = pattern(arena, 100, i);
+            p[0].writeFully(message);
+            readExactly(p[1], message, 512);
+        }
+        // Without the window the kernel would have walked through all 1,024 buffers by now
+        // (each used once per trip round the ring), every chunk landing in cold memory.
+        assertThat(buffers.rotation()).as("distinct buffers the kernel was given")
+                .isEqualTo(ProvidedBuffers.INITIAL_WINDOW);
+        assertThat(buffers.window()).isEqualTo(ProvidedBuffers.INITIAL_WINDOW);
+        p[0].close();
+        p[1].close();
+    }
+
+    @Test
+    void theWindowGrowsWhenTheKernelOutrunsItAndNothingIsLost() throws Exception {
+        open(1024, 64);
+        ProvidedBuffers buffers = backend.rings().all()[0].recvBuffers();
+        NativeSocket[] p = pair();
+        MemorySegment hello = pattern(arena, 1, 0);
+        p[0].writeFully(hello);
+        readExactly(p[1], hello, 16); // arms the recv
+        // One write of 1,024 chunks: the kernel's recv fills buffer after buffer, usually faster
+        // than the ring is topped up between reaps, so it runs out while the stash still has
+        // plenty, and the window doubles. "Usually": a reaper that keeps up avoids it, hence
+        // several bursts; every byte of each must arrive.
+        MemorySegment data = pattern(arena, 64 * 1024, 7);
+        for (int burst = 0; burst < 20 && buffers.window() == ProvidedBuffers.INITIAL_WINDOW; burst++) {
+            p[0].writeFully(data);
+            readExactly(p[1], data, 1000);
+        }
+        assertThat(buffers.window()).as("window after running dry").isGreaterThan(ProvidedBuffers.INITIAL_WINDOW);
+        p[0].close();
+        p[1].close();
+    }
+
+    @Test
     void anExhaustedPoolFallsBackToOneShotRecvsAndNothingIsLost() throws Exception {
         open(4, 64); // fewer buffers than a paused queue may hold
         NativeSocket[] hog = pair();
