@@ -175,11 +175,29 @@ class MultishotRecvTest {
         p[1].close();
     }
 
-    @Test
-    void anExhaustedPoolFallsBackToOneShotRecvsAndNothingIsLost() throws Exception {
-        open(4, 64); // fewer buffers than a paused queue may hold
+    /** A connection whose unread data holds every buffer of a 4-buffer pool; see {@link #hogEveryBuffer}. */
+    private final class Hog {
+        final NativeSocket[] ends;
+        private final MemorySegment data;
+        private final CompletableFuture<Void> writer;
+
+        Hog(NativeSocket[] ends, MemorySegment data, CompletableFuture<Void> writer) {
+            this.ends = ends;
+            this.data = data;
+            this.writer = writer;
+        }
+
+        /** Reads the rest, giving every buffer back. */
+        void drain() throws Exception {
+            readExactly(ends[1], data.asSlice(1), 100);
+            writer.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Opens a connection that arms its recv, then leaves 4 KiB unread: every buffer of the pool of 4. */
+    private Hog hogEveryBuffer(int seed) throws Exception {
         NativeSocket[] hog = pair();
-        MemorySegment big = pattern(arena, 4096, 3);
+        MemorySegment big = pattern(arena, 4096, seed);
         MultishotReceiver hogReceiver = ((UringSocket) hog[1]).receiver();
         CompletableFuture<Void> hogWriter = CompletableFuture.runAsync(() -> {
             try {
@@ -190,6 +208,13 @@ class MultishotRecvTest {
         }, r -> Thread.ofVirtual().start(r));
         readExactly(hog[1], big.asSlice(0, 1), 1); // arms, then holds every buffer unread
         awaitTrue("pool exhausted", () -> backend.recvBuffersOutstanding() == 4 && !hogReceiver.armed());
+        return new Hog(hog, big, hogWriter);
+    }
+
+    @Test
+    void anExhaustedPoolFallsBackToOneShotRecvsAndNothingIsLost() throws Exception {
+        open(4, 64); // fewer buffers than a paused queue may hold
+        Hog hog = hogEveryBuffer(3);
 
         NativeSocket[] other = pair();
         MemorySegment hello = pattern(arena, 300, 4);
@@ -197,13 +222,12 @@ class MultishotRecvTest {
         readExactly(other[1], hello, 512);
         assertThat(((UringSocket) other[1]).receiver().oneShots()).as("reads served by one-shot recvs").isPositive();
 
-        readExactly(hog[1], big.asSlice(1), 100);
-        hogWriter.get(10, TimeUnit.SECONDS);
+        hog.drain();
         // With buffers back, the other connection goes multishot again.
         other[0].writeFully(hello);
         readExactly(other[1], hello, 512);
         assertThat(((UringSocket) other[1]).receiver().arms()).isPositive();
-        for (NativeSocket s : new NativeSocket[] {hog[0], hog[1], other[0], other[1]}) {
+        for (NativeSocket s : new NativeSocket[] {hog.ends[0], hog.ends[1], other[0], other[1]}) {
             s.close();
         }
     }
@@ -250,18 +274,7 @@ class MultishotRecvTest {
     @Test
     void aHeapReaderWithThePoolExhaustedIsServedThroughABounceBuffer() throws Exception {
         open(4, 64);
-        NativeSocket[] hog = pair();
-        MemorySegment big = pattern(arena, 4096, 6);
-        MultishotReceiver hogReceiver = ((UringSocket) hog[1]).receiver();
-        CompletableFuture<Void> hogWriter = CompletableFuture.runAsync(() -> {
-            try {
-                hog[0].writeFully(big);
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        }, r -> Thread.ofVirtual().start(r));
-        readExactly(hog[1], big.asSlice(0, 1), 1);
-        awaitTrue("pool exhausted", () -> backend.recvBuffersOutstanding() == 4 && !hogReceiver.armed());
+        Hog hog = hogEveryBuffer(6);
         long nativeBefore = backend.liveHandles().accounting().nativeBytes();
 
         NativeSocket[] other = pair();
@@ -274,11 +287,10 @@ class MultishotRecvTest {
         assertThat(backend.liveHandles().accounting().nativeBytes() - nativeBefore - perSocket)
                 .as("the bounce buffer, reported as native memory").isEqualTo(64);
 
-        readExactly(hog[1], big.asSlice(1), 100);
-        hogWriter.get(10, TimeUnit.SECONDS);
+        hog.drain();
         other[0].writeFully(hello);
         readExactlyIntoArray(other[1], hello, 512);
-        for (NativeSocket s : new NativeSocket[] {hog[0], hog[1], other[0], other[1]}) {
+        for (NativeSocket s : new NativeSocket[] {hog.ends[0], hog.ends[1], other[0], other[1]}) {
             s.close(); // the close check (after each test) finds the bounce buffer freed
         }
     }
