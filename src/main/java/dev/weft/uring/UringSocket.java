@@ -102,18 +102,16 @@ final class UringSocket extends NativeSocket {
         // Sent at once when the socket buffer has room, as io_uring itself would try first, but
         // without a CQE: the ring's owner would be woken for it (see CompletionLoop). Only a send
         // into a full buffer becomes an io_uring SEND, which parks until the kernel makes room.
-        long sent = SocketCalls.sendNow(fd, src, sendErrno());
-        if (sent >= 0) {
-            op.complete(sent);
-        } else if (sent == -EAGAIN && !src.isNative()) {
-            op.fail(SocketError.OTHER, 0); // a weft bug: heap memory goes through sendWithoutWaiting
-        } else if (sent == -EAGAIN) {
-            int len = (int) Math.min(src.byteSize(), Integer.MAX_VALUE);
-            // MSG_NOSIGNAL: a send to a reset peer must fail with EPIPE, not raise SIGPIPE.
-            ((UringOp) op).submit(IORING_OP_SEND, fd, src, src.address(), len, 0, MSG_NOSIGNAL);
-        } else {
-            op.fail(Errors.toSocketError((int) -sent, false), (int) -sent);
+        if (!sendOrFindFull(op, src)) {
+            return;
         }
+        if (!src.isNative()) {
+            op.fail(SocketError.OTHER, 0); // a weft bug: heap memory goes through sendWithoutWaiting
+            return;
+        }
+        int len = (int) Math.min(src.byteSize(), Integer.MAX_VALUE);
+        // MSG_NOSIGNAL: a send to a reset peer must fail with EPIPE, not raise SIGPIPE.
+        ((UringOp) op).submit(IORING_OP_SEND, fd, src, src.address(), len, 0, MSG_NOSIGNAL);
     }
 
     @Override
@@ -123,14 +121,28 @@ final class UringSocket extends NativeSocket {
 
     @Override
     protected void startSendNow(PendingOp op, MemorySegment src) {
+        if (sendOrFindFull(op, src)) {
+            op.complete(0);
+        }
+    }
+
+    /**
+     * One send of {@code src} that never waits: completes {@code op} with the bytes sent, or
+     * fails it with the error.
+     *
+     * @return true if the socket buffer was full: nothing sent and {@code op} untouched
+     */
+    private boolean sendOrFindFull(PendingOp op, MemorySegment src) {
         long sent = SocketCalls.sendNow(fd, src, sendErrno());
+        if (sent == -EAGAIN) {
+            return true;
+        }
         if (sent >= 0) {
             op.complete(sent);
-        } else if (sent == -EAGAIN) {
-            op.complete(0);
         } else {
             op.fail(Errors.toSocketError((int) -sent, false), (int) -sent);
         }
+        return false;
     }
 
     /** Where the writer's sends capture errno; one writer at a time uses it. */
