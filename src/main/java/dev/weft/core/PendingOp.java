@@ -57,7 +57,7 @@ public class PendingOp {
     private volatile int state;
     private volatile Thread waiter;
     private volatile boolean cancelRequested;
-    // Written before the release-store of DONE, read after the acquire-load that sees DONE.
+    // Written before the store of DONE, read after the acquire-load that sees DONE.
     private long value;
     private SocketError error;
     private int nativeCode;
@@ -102,7 +102,12 @@ public class PendingOp {
         this.value = result;
         this.error = failure;
         this.nativeCode = code;
-        STATE.setRelease(this, DONE);
+        // Volatile, not just release: unpark reads the waiter's permit, and when the permit is
+        // already set (an op that completed inline unparked its own thread) the JDK returns
+        // without a fence. A release store of DONE could then still sit in this CPU's store
+        // buffer while the waiter clears that permit, reads ARMED and parks with nobody left to
+        // wake it. The full fence of a volatile store keeps the two sides in order (Dekker).
+        STATE.setVolatile(this, DONE);
         LockSupport.unpark(waiter);
     }
 

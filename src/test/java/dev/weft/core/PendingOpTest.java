@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -80,6 +81,58 @@ class PendingOpTest {
         for (Thread completer : completers) {
             completer.join();
         }
+    }
+
+    @Test
+    void aCompletionRacingAWaiterThatHoldsALeftoverPermitStillWakesIt() throws Exception {
+        // A waiter often parks holding a leftover permit (an op completed inline unparked the
+        // thread itself), so its first park returns at once and it checks the op again. The JDK's
+        // unpark does nothing when the permit is already set, without any fence: a completion
+        // whose DONE could still sit in its store buffer when it looks at that permit lets the
+        // waiter clear the permit, read the op as not done and park for good. A waiter left
+        // parked with its op done for a second fails the test (and is woken so the test ends).
+        PendingOp op = new PendingOp();
+        AtomicInteger armedRound = new AtomicInteger();
+        AtomicInteger consumedRound = new AtomicInteger();
+        long budget = TimeUnit.SECONDS.toNanos(4);
+        long start = System.nanoTime();
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            for (int round = 1; System.nanoTime() - start < budget; round++) {
+                LockSupport.unpark(Thread.currentThread()); // the leftover permit
+                op.arm();
+                armedRound.set(round);
+                op.awaitUninterruptibly();
+                op.consume();
+                consumedRound.set(round);
+            }
+        });
+        Thread completer = Thread.ofPlatform().daemon().start(() -> {
+            for (int round = 1; waiter.isAlive(); round++) {
+                while (armedRound.get() < round && waiter.isAlive()) {
+                    Thread.onSpinWait();
+                }
+                if (armedRound.get() == round) {
+                    op.complete(round);
+                }
+            }
+        });
+        int lostRound = 0;
+        int lastRound = -1;
+        long stuckSince = System.nanoTime();
+        while (waiter.isAlive()) {
+            Thread.sleep(20);
+            int round = consumedRound.get();
+            if (round != lastRound || !op.isDone()) {
+                lastRound = round;
+                stuckSince = System.nanoTime();
+            } else if (System.nanoTime() - stuckSince > TimeUnit.SECONDS.toNanos(1)) {
+                lostRound = round + 1;
+                LockSupport.unpark(waiter);
+            }
+        }
+        completer.join();
+        assertThat(lostRound).as("round whose completion left the waiter parked (of %d)", consumedRound.get())
+                .isZero();
     }
 
     @Test
