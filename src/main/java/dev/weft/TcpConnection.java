@@ -243,7 +243,7 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
      * hold while a send waits for room.
      */
     private void writeFromHeap(MemorySegment src) throws IOException {
-        long sent = socket.sendsFromHeap() ? socket.sendWithoutWaiting(src) : 0;
+        long sent = socket.sendsWithoutWaiting() ? socket.sendWithoutWaiting(src) : 0;
         long left = src.byteSize() - sent;
         if (left == 0) {
             return;

@@ -74,43 +74,68 @@ public abstract class NativeSocket extends SocketHandle {
     }
 
     /**
-     * Whether {@link #sendWithoutWaiting} can send from heap memory; where it cannot, it sends
-     * nothing and a caller copies into native memory for {@link #writeFully}.
+     * Whether the backend sends without a kernel op while the socket buffer has room: one call
+     * the writer makes itself ({@link #trySend}), so from heap memory too. Where false, every
+     * send is a kernel op on native memory: {@link #sendWithoutWaiting} sends nothing and a
+     * caller copies heap memory into native memory for {@link #writeFully}.
      */
-    public boolean sendsFromHeap() {
+    public boolean sendsWithoutWaiting() {
         return false;
     }
 
     /**
      * Sends as much of {@code src} as the socket buffer takes now, and returns at once: one send
-     * that never parks. {@code src} may be heap memory where {@link #sendsFromHeap()}; the kernel
+     * that never parks. {@code src} may be heap memory where {@link #sendsWithoutWaiting()}; the kernel
      * reads it during the call. Errors, closes and interrupts are reported as by
      * {@link #writeFully}.
      *
      * @return the bytes sent: fewer than {@code src} holds (0 too) when the buffer is full, or
-     *         0 where {@link #sendsFromHeap()} is false
+     *         0 where {@link #sendsWithoutWaiting()} is false
      */
     public final long sendWithoutWaiting(MemorySegment src) throws IOException {
-        long sent = run(writeOp(), Kind.SEND_NOW, src, null, 0);
+        long sent = sendNow(src);
         if (sent > 0 && sent < src.byteSize()) {
             accounting().partialSend(); // the caller sends the rest through writeFully
         }
         return sent;
     }
 
-    /** Sends every byte of {@code src}, reissuing the send after each partial completion. */
+    /**
+     * Sends every byte of {@code src}: at once while the socket buffer has room (where the
+     * backend can), else one kernel send at a time that waits for room, reissued after each
+     * partial completion.
+     */
     public final void writeFully(MemorySegment src) throws IOException {
         long offset = 0;
         long size = src.byteSize();
         while (offset < size) {
-            long sent = run(writeOp(), Kind.SEND, src.asSlice(offset), null, 0);
-            if (sent <= 0) {
-                throw new SocketException("send completed with " + sent + " bytes");
+            MemorySegment rest = offset == 0 ? src : src.asSlice(offset);
+            long sent = sendsWithoutWaiting() ? sendNow(rest) : 0;
+            if (sent == 0) {
+                sent = run(writeOp(), Kind.SEND, rest, null, 0);
+                if (sent <= 0) {
+                    throw new SocketException("send completed with " + sent + " bytes");
+                }
             }
             offset += sent;
             if (offset < size) {
                 accounting().partialSend(); // the slow path only: a full send counts nothing
             }
+        }
+    }
+
+    /**
+     * One send that never waits, made by the calling thread with no op armed: nothing waits for
+     * a completion, so none of an op's hand-over is paid. Entered like any operation, so a
+     * close cannot release the socket under it.
+     */
+    private long sendNow(MemorySegment src) throws IOException {
+        enter();
+        try {
+            BlockingCall.closeIfInterrupted(this);
+            return trySend(src);
+        } finally {
+            exit();
         }
     }
 
@@ -132,7 +157,7 @@ public abstract class NativeSocket extends SocketHandle {
     }
 
     private enum Kind {
-        RECV("recv"), SEND("send"), SEND_NOW("send"), CONNECT("connect");
+        RECV("recv"), SEND("send"), CONNECT("connect");
 
         /** How a failure message names the call. */
         final String call;
@@ -156,7 +181,6 @@ public abstract class NativeSocket extends SocketHandle {
             switch (kind) {
                 case RECV -> startRecv(op, buffer);
                 case SEND -> startSend(op, buffer);
-                case SEND_NOW -> startSendNow(op, buffer);
                 case CONNECT -> startConnect(op, remote);
             }
             Wake wake = BlockingCall.await(this, op, deadline, () -> cancel(op));
@@ -180,11 +204,24 @@ public abstract class NativeSocket extends SocketHandle {
             // Bytes that raced with a cancel are returned, never dropped.
             return value;
         }
+        rememberReset(error, code);
+        throw BlockingCall.failure(this, error, code, wake, kind == Kind.RECV ? "Read timed out" : "Timed out",
+                kind.call + " on " + this);
+    }
+
+    private void rememberReset(SocketError error, int code) {
         if (error == SocketError.CONNECTION_RESET && resetCode == 0 && !isClosed()) {
             resetCode = code == 0 ? -1 : code;
         }
-        throw BlockingCall.failure(this, error, code, wake, kind == Kind.RECV ? "Read timed out" : "Timed out",
-                kind.call + " on " + this);
+    }
+
+    /**
+     * The exception a failed {@link #trySend} throws, reported as a failed send op would be (a
+     * reset is remembered for later reads; a close that raced with it wins).
+     */
+    protected final IOException sendFailure(SocketError error, int code) {
+        rememberReset(error, code);
+        return BlockingCall.failure(this, error, code, Wake.COMPLETED, "Timed out", "send on " + this);
     }
 
     // ---- what a backend supplies ----
@@ -200,13 +237,14 @@ public abstract class NativeSocket extends SocketHandle {
     protected abstract void startSend(PendingOp op, MemorySegment src);
 
     /**
-     * Makes one send of {@code src} that does not wait, and completes {@code op} before
-     * returning: with the bytes sent, 0 if the socket buffer is full, or the error. {@code src}
-     * may be heap memory. A backend that cannot send from heap memory keeps this default (0:
-     * nothing sent) and {@link #sendsFromHeap()} false.
+     * One send of {@code src} that does not wait, made by the calling thread; called only where
+     * {@link #sendsWithoutWaiting()}, and {@code src} may then be heap memory.
+     *
+     * @return the bytes sent, 0 if the socket buffer is full
+     * @throws IOException a failure, made by {@link #sendFailure}
      */
-    protected void startSendNow(PendingOp op, MemorySegment src) {
-        op.complete(0);
+    protected long trySend(MemorySegment src) throws IOException {
+        return 0;
     }
 
     /** Starts a connect to {@code remote}; the completion value is ignored. */

@@ -108,7 +108,13 @@ public class PendingOp {
         // buffer while the waiter clears that permit, reads ARMED and parks with nobody left to
         // wake it. The full fence of a volatile store keeps the two sides in order (Dekker).
         STATE.setVolatile(this, DONE);
-        LockSupport.unpark(waiter);
+        Thread waiting = waiter;
+        if (waiting != Thread.currentThread()) {
+            // A waiter completing its own op (the kernel finished it at once) is not parked and
+            // reads DONE before it would park; unparking itself would cost an atomic exchange and
+            // leave a permit that makes its next real park return once for nothing.
+            LockSupport.unpark(waiting);
+        }
     }
 
     private IllegalStateException notInFlight(long result, SocketError failure) {

@@ -97,14 +97,26 @@ final class UringSocket extends NativeSocket {
         ((UringOp) op).submit(IORING_OP_RECV, fd, dst, dst.address(), len, 0, 0);
     }
 
+    /**
+     * Sends at once what the socket buffer takes, as io_uring itself would try first, but
+     * without a CQE (the ring's owner would be woken for it, see CompletionLoop) and without an
+     * op: the calling thread makes the call and has its answer.
+     */
+    @Override
+    protected long trySend(MemorySegment src) throws IOException {
+        long sent = SocketCalls.sendNow(fd, src, sendErrno());
+        if (sent >= 0) {
+            return sent;
+        }
+        if (sent == -EAGAIN) {
+            return 0;
+        }
+        throw sendFailure(Errors.toSocketError((int) -sent, false), (int) -sent);
+    }
+
+    /** A send into a full buffer (trySend found no room): an io_uring SEND, parked until the kernel makes room. */
     @Override
     protected void startSend(PendingOp op, MemorySegment src) {
-        // Sent at once when the socket buffer has room, as io_uring itself would try first, but
-        // without a CQE: the ring's owner would be woken for it (see CompletionLoop). Only a send
-        // into a full buffer becomes an io_uring SEND, which parks until the kernel makes room.
-        if (!sendOrFindFull(op, src)) {
-            return;
-        }
         if (!src.isNative()) {
             op.fail(SocketError.OTHER, 0); // a weft bug: heap memory goes through sendWithoutWaiting
             return;
@@ -115,34 +127,8 @@ final class UringSocket extends NativeSocket {
     }
 
     @Override
-    public boolean sendsFromHeap() {
+    public boolean sendsWithoutWaiting() {
         return true;
-    }
-
-    @Override
-    protected void startSendNow(PendingOp op, MemorySegment src) {
-        if (sendOrFindFull(op, src)) {
-            op.complete(0);
-        }
-    }
-
-    /**
-     * One send of {@code src} that never waits: completes {@code op} with the bytes sent, or
-     * fails it with the error.
-     *
-     * @return true if the socket buffer was full: nothing sent and {@code op} untouched
-     */
-    private boolean sendOrFindFull(PendingOp op, MemorySegment src) {
-        long sent = SocketCalls.sendNow(fd, src, sendErrno());
-        if (sent == -EAGAIN) {
-            return true;
-        }
-        if (sent >= 0) {
-            op.complete(sent);
-        } else {
-            op.fail(Errors.toSocketError((int) -sent, false), (int) -sent);
-        }
-        return false;
     }
 
     /** Where the writer's sends capture errno; one writer at a time uses it. */

@@ -29,6 +29,28 @@ class PendingOpTest {
     }
 
     @Test
+    void aWaiterThatCompletesItsOwnOpKeepsNoPermit() throws Exception {
+        // The kernel often finishes an op inside the call that submits it, on the waiter's own
+        // thread. That thread is not parked: unparking it would only leave a permit that makes
+        // its next real wait return once for nothing (a wasted wake-up on every round trip).
+        CompletableFuture<Long> nextParkNanos = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            PendingOp op = new PendingOp();
+            op.arm();
+            op.complete(3);
+            op.awaitUninterruptibly();
+            op.consume();
+            long start = System.nanoTime();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            nextParkNanos.complete(System.nanoTime() - start);
+        });
+
+        assertThat(nextParkNanos.get(10, TimeUnit.SECONDS))
+                .as("the park after an op the thread completed itself waits its full time")
+                .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(150));
+    }
+
+    @Test
     void secondCompletionIsRejectedLoudly() {
         PendingOp op = new PendingOp();
         op.arm();
