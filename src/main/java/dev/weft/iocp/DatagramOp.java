@@ -17,7 +17,7 @@ final class DatagramOp extends PendingOp implements Completion {
     /** A receive op: only there does WSAEMSGSIZE mean "truncated" rather than "too long to send". */
     private final boolean receives;
     /**
-     * The last completion cut the datagram to the buffer. Written before the op's release-store
+     * The last completion cut the datagram to the buffer. Written before the op's store
      * of DONE and read by the waiter after it sees DONE.
      */
     private boolean truncated;
