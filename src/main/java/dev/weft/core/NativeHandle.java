@@ -67,7 +67,8 @@ public abstract class NativeHandle {
 
     /** Counts one operation done; the last one out after a close releases the handle. */
     protected final void exit() {
-        if (((long) STATE.getAndAdd(this, -1L) - 1) == CLOSED && STATE.compareAndSet(this, CLOSED, CLOSED | RELEASING)) {
+        long after = (long) STATE.getAndAdd(this, -1L) - 1;
+        if (after == CLOSED && STATE.compareAndSet(this, CLOSED, CLOSED | RELEASING)) {
             releaseOnce();
         }
     }
