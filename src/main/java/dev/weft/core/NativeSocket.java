@@ -101,16 +101,18 @@ public abstract class NativeSocket extends SocketHandle {
     }
 
     /**
-     * Sends every byte of {@code src}: at once while the socket buffer has room (where the
-     * backend can), else one kernel send at a time that waits for room, reissued after each
-     * partial completion.
+     * Sends every byte of {@code src}: first at once, as much as the socket buffer takes (where
+     * the backend can); the rest one kernel send at a time that waits for room, reissued after
+     * each partial completion.
      */
     public final void writeFully(MemorySegment src) throws IOException {
         long offset = 0;
         long size = src.byteSize();
         while (offset < size) {
             MemorySegment rest = offset == 0 ? src : src.asSlice(offset);
-            long sent = sendsWithoutWaiting() ? sendNow(rest) : 0;
+            // Only the first pass tries without waiting: after any partial send the buffer was
+            // full a moment ago, and the kernel's send op tries at once before it waits anyway.
+            long sent = offset == 0 && sendsWithoutWaiting() ? sendNow(rest) : 0;
             if (sent == 0) {
                 sent = run(writeOp(), Kind.SEND, rest, null, 0);
                 if (sent <= 0) {

@@ -103,8 +103,8 @@ public class PendingOp {
         this.error = failure;
         this.nativeCode = code;
         // Volatile, not just release: unpark reads the waiter's permit, and when the permit is
-        // already set (an op that completed inline unparked its own thread) the JDK returns
-        // without a fence. A release store of DONE could then still sit in this CPU's store
+        // already set (left by an earlier unpark, e.g. the late one of a previous op whose DONE
+        // the waiter saw without parking) the JDK returns without a fence. A release store of DONE could then still sit in this CPU's store
         // buffer while the waiter clears that permit, reads ARMED and parks with nobody left to
         // wake it. The full fence of a volatile store keeps the two sides in order (Dekker).
         STATE.setVolatile(this, DONE);

@@ -107,8 +107,9 @@ class PendingOpTest {
 
     @Test
     void aCompletionRacingAWaiterThatHoldsALeftoverPermitStillWakesIt() throws Exception {
-        // A waiter often parks holding a leftover permit (an op completed inline unparked the
-        // thread itself), so its first park returns at once and it checks the op again. The JDK's
+        // A waiter can park holding a leftover permit (the late unpark of a previous op whose
+        // DONE it saw without parking), so its first park returns at once and it checks the op
+        // again. The JDK's
         // unpark does nothing when the permit is already set, without any fence: a completion
         // whose DONE could still sit in its store buffer when it looks at that permit lets the
         // waiter clear the permit, read the op as not done and park for good. A waiter left
