@@ -100,15 +100,19 @@ public final class Background {
     }
 
     /**
-     * Waits until a platform thread is inside a native method (a blocking recv shows as
-     * RUNNABLE, so its state says nothing). Like {@link #awaitParked}, only makes the blocked
-     * path likely.
+     * Waits until a platform thread is inside the native method named {@code method} (a
+     * blocking recv shows as RUNNABLE, so its state says nothing), then gives that call a moment
+     * to block in the OS. The name matters: on the way to its recv, java.net passes through other
+     * native methods (a direct buffer's allocation, the stack walk of this very check), and an
+     * event that comes before the recv has started is a different case (see ResetOracle). Like
+     * {@link #awaitParked}, only makes the blocked path likely.
      */
-    static void awaitInNativeCall(Thread thread) throws InterruptedException {
+    static void awaitInNativeCall(Thread thread, String method) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() - deadline < 0 && thread.isAlive()) {
             StackTraceElement[] stack = thread.getStackTrace();
-            if (stack.length > 0 && stack[0].isNativeMethod()) {
+            if (stack.length > 0 && stack[0].isNativeMethod() && stack[0].getMethodName().equals(method)) {
+                Thread.sleep(50);
                 return;
             }
             Thread.sleep(1);

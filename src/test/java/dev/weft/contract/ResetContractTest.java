@@ -81,14 +81,15 @@ class ResetContractTest extends ContractTestBase {
         // The java.net reader is a platform thread blocked in a plain recv before the RST arrives,
         // on a socket that never had a timeout: under Wine, java.net's poll-based reads (virtual
         // threads, or any socket once it had a timeout) and reads after the RST see end of
-        // stream instead (see ResetOracle).
+        // stream instead (see ResetOracle). read0 is java.net's blocking recv (SocketDispatcher,
+        // JDK 25 on Linux and Windows).
         TcpListener listener = weftListener();
         Socket peer = track(new Socket());
         peer.connect(listener.localAddress());
         TcpConnection conn = weftAccept(listener);
         Background.Task<Integer> peerReader = Background.startPlatform("jdk-reader",
                 () -> peer.getInputStream().read());
-        Background.awaitInNativeCall(peerReader.thread());
+        Background.awaitInNativeCall(peerReader.thread(), "read0");
         conn.setSoLinger(0);
         conn.close();
         assertThat(Background.failureOf(peerReader))
