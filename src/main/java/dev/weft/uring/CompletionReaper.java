@@ -15,12 +15,24 @@ import java.util.concurrent.locks.LockSupport;
  * (if {@link CarrierWaits} lets this carrier wait; see {@link #awaitOnCarrier}); a wait that
  * ends with nothing, or a reap that finds nothing when no wait is allowed, ends the turn: the
  * signal goes back on, and the owner is not woken for that (unless a last look finds a CQE
- * posted just before the signal was on). A steady load keeps the turn here and the owner asleep;
- * an idle ring costs nothing (both are parked, the owner in the kernel).
+ * posted just before the signal was on). A turn also ends after {@link #TURN_NANOS}, so that it
+ * never keeps a carrier to itself (the owner then starts the next one at once). A steady load
+ * keeps the owner asleep but for one wake-up per turn; an idle ring costs nothing (both are
+ * parked, the owner in the kernel).
  *
  * <p>Runs no user code: completions only record results and unpark.
  */
 final class CompletionReaper {
+    /**
+     * How long one turn may last. The readers this thread unparks queue on its carrier, and so
+     * does this thread when it yields to them: under a steady load the carrier runs that loop
+     * and nothing else, and whatever waits in the scheduler's other queues (another ring's
+     * reaper, threads unparked by other threads) runs only on the other carriers. When they are
+     * all busy (say, with computations that never block) it would not run at all. Ending the
+     * turn now and then sends this thread through the shared queue like everyone else.
+     */
+    static final long TURN_NANOS = 1_000_000;
+
     private final Ring ring;
     private final Thread thread;
     /** How long a wait on the carrier may last; 0: none. */
@@ -71,26 +83,45 @@ final class CompletionReaper {
     }
 
     private void run() {
+        boolean inTurn = false;
+        long turnStarted = 0;
         while (!stopping) {
             if (!reaping.get()) {
                 LockSupport.park(this);
                 continue;
             }
-            if (reapAll() > 0) {
-                Thread.yield(); // the readers just unparked run now, on this carrier; then look again
-                continue;
+            if (!inTurn) {
+                inTurn = true;
+                turnStarted = System.nanoTime();
             }
-            if (awaitOnCarrier()) {
-                continue;
+            boolean reaped = reapAll() > 0;
+            if (System.nanoTime() - turnStarted < TURN_NANOS) {
+                if (reaped) {
+                    Thread.yield(); // the readers just unparked run now, on this carrier; then look again
+                    continue;
+                }
+                if (awaitOnCarrier()) {
+                    continue;
+                }
             }
-            ring.signalCompletions(true);
-            reaping.set(false);
-            // A CQE posted before the signal was back on woke nobody: ring the owner for it. (Not
-            // taking the turn back here keeps the owner the only one who starts a turn, so a turn
-            // never ends while the owner sleeps without a time limit; see CompletionLoop.run.)
-            if (ring.hasCompletions()) {
-                ring.wake();
-            }
+            inTurn = false;
+            endTurn();
+        }
+    }
+
+    /**
+     * Gives the turn back to the owner. When CQEs are left (a turn that ran out of time, or a
+     * CQE posted before the signal was back on, which woke nobody), rings the owner, which starts
+     * a new turn: this thread then comes back through the scheduler's shared queue, behind
+     * whatever waited there meanwhile. (Not taking the turn back here keeps the owner the only
+     * one who starts a turn, so a turn never ends while the owner sleeps without a time limit;
+     * see CompletionLoop.run.)
+     */
+    private void endTurn() {
+        ring.signalCompletions(true);
+        reaping.set(false);
+        if (ring.hasCompletions()) {
+            ring.wake();
         }
     }
 
