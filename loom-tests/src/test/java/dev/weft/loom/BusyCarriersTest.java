@@ -42,7 +42,10 @@ class BusyCarriersTest {
         List<Thread> threads = new ArrayList<>();
         AtomicLong roundTrips = new AtomicLong();
         try (WeftRuntime weft = WeftRuntime.open();
-             TcpListener listener = weft.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+             // Not InetAddress.getLoopbackAddress(): it enumerates network interfaces, which crashes
+             // the Windows JDK under Wine.
+             TcpListener listener = weft.listen(new InetSocketAddress(
+                     InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0))) {
             try {
                 measure(listener, threads, roundTrips);
             } finally {
