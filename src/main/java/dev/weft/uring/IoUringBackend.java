@@ -47,6 +47,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     chunk's arrival and the read that copies it out. Only a window of them (64 at first,
  *     growing when the kernel runs out) is offered to the kernel at a time, most recently used
  *     first, so chunks land in warm memory (see {@link ProvidedBuffers});
+ * <li>{@code weft.uring.recvOnRingThread} (default false): the ring's own thread submits the
+ *     multishot recvs, instead of the carrier that arms them, so that their completion work never
+ *     waits for a carrier busy with user code (see {@link MultishotReceiver}); it costs wake-ups
+ *     of that thread (measurements: README);
  * <li>{@code weft.uring.reaperWaitMicros} (default {@value #DEFAULT_REAPER_WAIT_MICROS}): how long a
  *     ring's reaper, finding the CQ empty, waits for the next CQE in the kernel on its carrier
  *     before it ends its turn (see {@link CompletionReaper}); 0: it never waits there.
@@ -73,6 +77,8 @@ public final class IoUringBackend implements Backend {
     private static final int CQ_ENTRIES = Math.max(16, Integer.getInteger("weft.uring.cqEntries", DEFAULT_CQ_ENTRIES));
     private static final int RECV_BUFFER_SIZE =
             Math.max(64, Integer.getInteger("weft.uring.recvBufferSize", DEFAULT_RECV_BUFFER_SIZE));
+    /** True when the ring's thread, not the arming carrier, submits multishot recvs. */
+    static final boolean RECV_ON_RING_THREAD = Boolean.getBoolean("weft.uring.recvOnRingThread");
     static final long DEFAULT_REAPER_WAIT_MICROS = 2000;
     /** How long a ring's reaper may wait for the next CQE on its carrier (see {@link CompletionReaper}). */
     private static final long REAPER_WAIT_NANOS = 1000 * Math.max(0,

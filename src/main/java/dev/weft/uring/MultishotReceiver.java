@@ -332,11 +332,17 @@ final class MultishotReceiver implements Completion {
     }
 
     /**
-     * Posts the multishot recv if it is IDLE, from the calling thread ({@link
-     * Ring#submitFromCaller}): a reader's carrier, or the reaper's. The kernel runs the recv's
-     * completion work for every chunk on the thread that submitted it; a carrier under load
-     * enters the kernel all the time anyway. A carrier retired by the scheduler ends the recv
-     * with ECANCELED, which re-arms it like any other end (see {@link #onCqe}).
+     * Posts the multishot recv if it is IDLE. The kernel runs the recv's completion work for
+     * every chunk (filling a buffer, posting the CQE) on the thread that submitted it, so who
+     * submits matters. By default the calling thread does ({@link Ring#submitFromCaller}): a
+     * reader's carrier, or the reaper's; a carrier under load enters the kernel all the time
+     * anyway, so the work rides on those entries. But a carrier that runs user code without a
+     * system call holds that work until its next one or its next timer tick (up to 4 ms at 250
+     * Hz). With {@link IoUringBackend#RECV_ON_RING_THREAD} the ring's own thread submits instead
+     * ({@link Ring#submit}), which runs nothing else and is woken for the work: reads never wait
+     * for a busy carrier, at the price of those wake-ups (see README). A carrier retired by the
+     * scheduler ends the recv with ECANCELED, which re-arms it like any other end (see {@link
+     * #onCqe}).
      *
      * A submission the ring refuses fails a waiting reader (see {@link #post}).
      */
@@ -352,8 +358,12 @@ final class MultishotReceiver implements Completion {
     private void post() {
         long ud = ring.ops().nextUserData(slot);
         userData = ud;
-        if (!ring.submitFromCaller(IORING_OP_RECV, fd, 0, 0, 0, IORING_RECV_MULTISHOT, 0, IOSQE_BUFFER_SELECT,
-                ProvidedBuffers.GROUP, ud)) {
+        boolean submitted = IoUringBackend.RECV_ON_RING_THREAD
+                ? ring.submit(IORING_OP_RECV, fd, 0, 0, 0, IORING_RECV_MULTISHOT, 0, IOSQE_BUFFER_SELECT,
+                        ProvidedBuffers.GROUP, ud)
+                : ring.submitFromCaller(IORING_OP_RECV, fd, 0, 0, 0, IORING_RECV_MULTISHOT, 0, IOSQE_BUFFER_SELECT,
+                        ProvidedBuffers.GROUP, ud);
+        if (!submitted) {
             // The ring is closed or broken: no CQE will come.
             if (STATE.compareAndSet(this, ARMED, IDLE)) {
                 PendingOp op = (PendingOp) WAITING.getAndSet(this, null);
@@ -367,6 +377,19 @@ final class MultishotReceiver implements Completion {
         }
         // A close that switched ARMED to CLOSING before userData was set cancelled nothing.
         if (state == CLOSING) {
+            cancelRecv(ud);
+        }
+    }
+
+    /**
+     * Cancels the recv submitted as {@code ud}, the way it was submitted: a cancel queued for the
+     * ring's thread cannot overtake the recv queued before it, and one from the caller goes to
+     * the kernel at once, after the recv it already handed over.
+     */
+    private void cancelRecv(long ud) {
+        if (IoUringBackend.RECV_ON_RING_THREAD) {
+            ring.cancel(ud);
+        } else {
             ring.cancelFromCaller(ud);
         }
     }
@@ -393,7 +416,7 @@ final class MultishotReceiver implements Completion {
         }
         if (more) {
             if (queuedChunks >= PAUSE_CHUNKS && STATE.compareAndSet(this, ARMED, PAUSING)) {
-                ring.cancelFromCaller(userData);
+                cancelRecv(userData);
             }
             serveWaiting();
             return;
@@ -454,7 +477,7 @@ final class MultishotReceiver implements Completion {
             if (s == ARMED || s == PAUSING) {
                 if (STATE.compareAndSet(this, s, CLOSING)) {
                     ring.recvClosing(1);
-                    ring.cancelFromCaller(userData);
+                    cancelRecv(userData);
                     return;
                 }
             } else if (s == IDLE || s == ENDED || s == SINGLE) {

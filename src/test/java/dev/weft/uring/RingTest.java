@@ -188,6 +188,7 @@ class RingTest {
     @Test
     void underASteadyLoadTheReaperWaitsOnItsCarrierAndTheRingsThreadSleeps() throws Exception {
         assumeTrue(CarrierWaits.schedulerParallelism() >= 2, "a carrier may wait only when there are two or more");
+        assumeTrue(!IoUringBackend.RECV_ON_RING_THREAD, "the ring's thread submits the recvs: it is woken for them");
         // Multishot recvs (provided buffers), so a read hands nothing to the ring's thread.
         IoUringBackend backend = new IoUringBackend(new BackendConfig(1, 64, 1), 64, 4096, 1024);
         toClose.add(backend);
