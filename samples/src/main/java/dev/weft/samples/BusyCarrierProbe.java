@@ -36,18 +36,7 @@ public final class BusyCarrierProbe {
         long measureNanos = Long.parseLong(args[1]) * 1_000_000_000L;
         boolean jdk = args[2].equals("jdk");
         boolean busy = args[3].equals("busy");
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                if (jdk) {
-                    JdkEchoServer.main(new String[] {port});
-                } else {
-                    EchoServer.main(new String[] {port});
-                }
-            } catch (Exception e) {
-                e.printStackTrace();
-                System.exit(1);
-            }
-        });
+        BackgroundEchoServer.start(port, jdk);
         List<Socket> clients = connect(Integer.parseInt(port));
         for (Socket client : clients) { // every connection's recv armed before the computations start
             client.getOutputStream().write(1);

@@ -25,18 +25,7 @@ public final class StartLatencyProbe {
         long waitMillis = Long.parseLong(args[1]) * 1000;
         long measureNanos = Long.parseLong(args[2]) * 1_000_000_000L;
         boolean jdk = args.length > 3 && args[3].equals("jdk");
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                if (jdk) {
-                    JdkEchoServer.main(new String[] {port});
-                } else {
-                    EchoServer.main(new String[] {port});
-                }
-            } catch (Exception e) {
-                e.printStackTrace();
-                System.exit(1);
-            }
-        });
+        BackgroundEchoServer.start(port, jdk);
         Thread.sleep(waitMillis);
 
         int n = (int) (measureNanos / INTERVAL_NANOS);
