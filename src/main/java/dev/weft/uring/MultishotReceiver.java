@@ -25,9 +25,10 @@ import static dev.weft.bindings.linux.IoUring.IOSQE_BUFFER_SELECT;
  * buffer the kernel picks from the ring's {@link ProvidedBuffers}, so a read costs no system
  * call, and a connection nobody reads from holds no receive buffer.
  *
- * <p><b>Flow.</b> The thread reaping the ring ({@link #onCqe}, holding its reaping turn) appends each
- * chunk to a {@link ChunkQueue}; if a reader is waiting it copies straight into the reader's
- * memory and completes its op. A reader ({@link #startRecv}) copies whatever is queued and
+ * <p><b>Flow.</b> The thread reaping the ring ({@link #onCqe}, holding its reaping turn) copies
+ * each chunk straight into the memory of a waiting reader and completes its op, when one waits
+ * and nothing older is queued; otherwise it appends the chunk to a {@link ChunkQueue} (and then
+ * serves a waiting reader from there). A reader ({@link #startRecv}) copies whatever is queued and
  * completes inline; with nothing queued it publishes its op in the {@code waiting} slot and
  * parks. Who serves a published op is decided by one CAS on that slot (the reaping thread
  * serving it, the reader taking it back, or a cancel failing it), so exactly one of them
@@ -137,6 +138,8 @@ final class MultishotReceiver implements Completion {
     private volatile long userData;
     private volatile int arms;
     private volatile int oneShots;
+    /** Chunks copied to a waiting reader without being queued; written by the reaping thread only. */
+    private int handOvers;
 
     /**
      * @param closeDescriptor closes the socket's descriptor; runs once, after the recv's last CQE
@@ -408,8 +411,10 @@ final class MultishotReceiver implements Completion {
             buffers.taken();
             int bid = flags >>> IORING_CQE_BUFFER_SHIFT;
             if (res > 0 && state != CLOSING) {
-                QUEUED.getAndAdd(this, 1);
-                queue.offer(DATA | ((long) bid << 32) | res);
+                if (!(more && handOver(bid, res))) {
+                    QUEUED.getAndAdd(this, 1);
+                    queue.offer(DATA | ((long) bid << 32) | res);
+                }
             } else {
                 buffers.give(bid);
             }
@@ -458,6 +463,35 @@ final class MultishotReceiver implements Completion {
         } else if (-res != ENOBUFS && queuedChunks <= RESUME_CHUNKS) {
             arm();
         }
+    }
+
+    /**
+     * Serves a waiting reader straight from the chunk that just arrived, when nothing older is
+     * queued: the common case of a reader that keeps up (ping-pong, request-response). The chunk
+     * never enters the queue, and its buffer goes back to the kernel before the reader wakes
+     * unless the reader's memory was too small for all of it (the rest is then queued, the
+     * reader's next read starts there).
+     *
+     * @return false when no reader waits or older data is queued (the caller queues the chunk)
+     */
+    private boolean handOver(int bid, int length) {
+        PendingOp op = (PendingOp) WAITING.getVolatile(this);
+        if (op == null || !queue.isEmpty() || !WAITING.compareAndSet(this, op, null)) {
+            return false;
+        }
+        // This thread owns the op, so no reader consumes meanwhile: the queue is still empty.
+        long take = Math.min(length, waitingSize);
+        MemorySegment.copy(buffers.data(), buffers.offset(bid), waitingTarget, waitingBase, take);
+        if (take < length) {
+            headOffset = take;
+            QUEUED.getAndAdd(this, 1);
+            queue.offer(DATA | ((long) bid << 32) | length);
+        } else {
+            buffers.give(bid);
+        }
+        handOvers++;
+        op.complete(take);
+        return true;
     }
 
     /** Completes a waiting reader from the queue, if both are there. */
@@ -526,6 +560,11 @@ final class MultishotReceiver implements Completion {
     /** How many reads were served by a one-shot recv because no ring buffer was free. */
     int oneShots() {
         return oneShots;
+    }
+
+    /** How many chunks went straight to a waiting reader (read after that reader woke). */
+    int handOvers() {
+        return handOvers;
     }
 
     /** True while a multishot recv is posted. */

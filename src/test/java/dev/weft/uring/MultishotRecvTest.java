@@ -272,6 +272,36 @@ class MultishotRecvTest {
     }
 
     @Test
+    void aChunkLargerThanTheParkedReadersMemoryFillsItAndTheRestIsReadNext() throws Exception {
+        open(16, 1024);
+        NativeSocket[] p = pair();
+        MultishotReceiver receiver = ((UringSocket) p[1]).receiver();
+        MemorySegment data = pattern(arena, 1000, 8);
+        for (boolean heap : new boolean[] {false, true}) {
+            int before = receiver.handOvers();
+            CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+                try {
+                    if (heap) {
+                        readExactlyIntoArray(p[1], data, 300);
+                    } else {
+                        readExactly(p[1], data, 7);
+                    }
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }, r -> Thread.ofVirtual().start(r));
+            Thread.sleep(100); // the reader parks before anything arrives
+            p[0].writeFully(data); // one write: one chunk, larger than the reader's memory
+            reader.get(10, TimeUnit.SECONDS);
+            assertThat(receiver.handOvers() - before).as("chunks handed straight to the parked reader (heap: %s)", heap)
+                    .isOne();
+        }
+        assertThat(backend.recvBuffersOutstanding()).as("the split chunk's buffer went back").isZero();
+        p[0].close();
+        p[1].close();
+    }
+
+    @Test
     void aHeapReaderWithThePoolExhaustedIsServedThroughABounceBuffer() throws Exception {
         open(4, 64);
         Hog hog = hogEveryBuffer(6);
