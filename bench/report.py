@@ -209,6 +209,22 @@ def echo_section(raw, ab):
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
 
+    # where the server's CPU goes: the kernel's share is the same TCP work for every server
+    if any(cell(c, s, "server_user_us_per_rt") is not None for c in configs for s in servers):
+        lines += ["## Server CPU per round trip: user space + kernel (µs)", "",
+                  "utime and stime of the server over the measured window (/proc/PID/stat, 10 ms ticks), each",
+                  "divided by the window's round trips; medians over rounds. The kernel part is mostly the",
+                  "loopback TCP stack, which costs every server about the same: a difference between servers",
+                  "shows mostly in user space.", "",
+                  "| load | " + " | ".join(servers) + " |", "|---|" + "---|" * len(servers)]
+        for c in configs:
+            row = [label(c)]
+            for s in servers:
+                user, sys_ = (cell(c, s, m) for m in ("server_user_us_per_rt", "server_sys_us_per_rt"))
+                row.append("–" if user is None else f"{user:.2f} + {sys_:.2f}")
+            lines.append("| " + " | ".join(row) + " |")
+        lines.append("")
+
     # noise: how far apart the rounds of one cell were
     spreads = {m: [spread(values(c, s, m)) for c in configs for s in servers] for m in ("rt_per_s", "rt_per_server_cpu_s")}
     rt_spreads = [x for x in spreads["rt_per_s"] if x is not None]

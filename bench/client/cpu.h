@@ -24,8 +24,12 @@ static double own_cpu_s(void) {
     return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-/* utime + stime of every thread of the process, in clock ticks; -1 if it cannot be read. */
-static long long process_ticks(int pid) {
+/*
+ * utime + stime of every thread of the process, in clock ticks; -1 if it cannot be read. When
+ * user_ticks is not NULL it gets utime alone: the time in the process's own code (for a JVM, the
+ * application, the JIT's code and the runtime), the rest being the kernel working for it.
+ */
+static long long process_ticks(int pid, long long *user_ticks) {
     char path[64], line[4096];
     snprintf(path, sizeof path, "/proc/%d/stat", pid);
     FILE *f = fopen(path, "r");
@@ -39,6 +43,7 @@ static long long process_ticks(int pid) {
     unsigned long long utime, stime;
     /* after ')': state(3) ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime(14) stime(15) */
     if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) return -1;
+    if (user_ticks) *user_ticks = (long long)utime;
     return (long long)(utime + stime);
 }
 

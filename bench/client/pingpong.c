@@ -313,6 +313,7 @@ typedef struct {
     histogram latency;
     double seconds, client_cpu_s;
     long long server_ticks;    /* -1 if not measured */
+    long long server_user_ticks; /* the part of server_ticks spent in user space */
 } outcome;
 
 /* Drives every connection until the window closes and every round trip in flight is back. */
@@ -325,7 +326,8 @@ static void run_load(const options *o, conn *conns, outcome *out) {
     int stopping = 0;
     int in_flight = o->conns;
     double cpu_at_start = own_cpu_s();
-    long long ticks_at_start = o->server_pid ? process_ticks(o->server_pid) : -1;
+    long long user_at_start = 0;
+    long long ticks_at_start = o->server_pid ? process_ticks(o->server_pid, &user_at_start) : -1;
     int64_t measured_from = start;
 
     for (int i = 0; i < o->conns; i++) start_round_trip(&conns[i], conns, o->size, now_ns());
@@ -336,13 +338,15 @@ static void run_load(const options *o, conn *conns, outcome *out) {
             measuring = 1;
             measured_from = now;
             cpu_at_start = own_cpu_s();
-            ticks_at_start = o->server_pid ? process_ticks(o->server_pid) : -1;
+            ticks_at_start = o->server_pid ? process_ticks(o->server_pid, &user_at_start) : -1;
         }
         if (o->mode == MODE_PINGPONG && !stopping && now >= window_end) {
-            long long ticks_at_end = o->server_pid ? process_ticks(o->server_pid) : -1;
+            long long user_at_end = 0;
+            long long ticks_at_end = o->server_pid ? process_ticks(o->server_pid, &user_at_end) : -1;
             out->seconds = (now - measured_from) / 1e9;
             out->client_cpu_s = own_cpu_s() - cpu_at_start;
             out->server_ticks = ticks_at_start >= 0 && ticks_at_end >= 0 ? ticks_at_end - ticks_at_start : -1;
+            out->server_user_ticks = user_at_end - user_at_start;
             measuring = 0;
             stopping = 1;
         }
@@ -401,8 +405,13 @@ static void report(const options *o, const outcome *r) {
     printf("latency: p50 %.1f us, p99 %.1f us, p999 %.1f us, max %.1f us\n", us[0], us[1], us[2], us[3]);
     printf("client CPU: %.0f%% of one core, %.2f us per round trip\n", client_pct,
            r->round_trips ? 1e6 * r->client_cpu_s / r->round_trips : 0);
+    /* server CPU per round trip, split into user space and kernel: where a server's cost differs */
+    double tick_us = 1e6 / (double)sysconf(_SC_CLK_TCK);
+    double user_us = r->round_trips ? tick_us * (double)r->server_user_ticks / (double)r->round_trips : -1;
+    double sys_us = r->round_trips ? tick_us * (double)(r->server_ticks - r->server_user_ticks) / (double)r->round_trips : -1;
     if (server_pct >= 0)
-        printf("server CPU: %.0f%% of one core, %.0f round trips per server CPU-second\n", server_pct, rt_per_cpu);
+        printf("server CPU: %.0f%% of one core, %.0f round trips per server CPU-second; per round trip "
+               "%.2f us in user space + %.2f us in the kernel\n", server_pct, rt_per_cpu, user_us, sys_us);
     /* warm-up and drift show here: a window still climbing means the warm-up was too short */
     printf("per second:");
     for (int i = 0; i < r->seconds_tracked && i < o->warmup_s + o->duration_s; i++) printf(" %" PRIu64, r->per_second[i]);
@@ -412,7 +421,9 @@ static void report(const options *o, const outcome *r) {
     printf("RESULT conns=%d size=%d rt_per_s=%.0f mb_per_s=%.2f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f "
            "client_cpu_pct=%.1f", o->conns, o->size, rt_per_s, rt_per_s * o->size / 1e6, us[0], us[1], us[2], us[3],
            client_pct);
-    if (server_pct >= 0) printf(" server_cpu_pct=%.1f rt_per_server_cpu_s=%.0f", server_pct, rt_per_cpu);
+    if (server_pct >= 0)
+        printf(" server_cpu_pct=%.1f rt_per_server_cpu_s=%.0f server_user_us_per_rt=%.2f server_sys_us_per_rt=%.2f",
+               server_pct, rt_per_cpu, user_us, sys_us);
     printf(" total_rt=%" PRIu64 "\n", r->all_round_trips);
 }
 

@@ -80,7 +80,7 @@ check "an extra byte"           fail "never sent to it\|echo differs" extra   -c
 check "a server that closes"    fail "the server closed"             close   -c 2 -s 64 -w 0.5 -d 1
 check "a corrupted large echo"  fail "the echo differs"              corrupt -c 1 -s 65536 -w 0.5 -d 1
 # The numbers: percentiles in order, and the server CPU read from /proc/PID/stat of the given PID:
-# nothing for a sleeping process, something for a spinning one.
+# nothing for a sleeping process, something for a spinning one, and split into user space and kernel.
 numbers() {   # numbers SERVER_PID -> the RESULT line of a short run against a correct echo server
     local port out
     coproc SERVER { serve ok; }
@@ -93,13 +93,14 @@ numbers() {   # numbers SERVER_PID -> the RESULT line of a short run against a c
 }
 sleep 30 & sleeper=$!
 python3 -c 'while True: pass' & spinner=$!
-for probe in "sleeping:$sleeper:cpu == 0" "spinning:$spinner:cpu > 0"; do
+# A spin loop in Python runs in user space: its CPU per round trip must show there, not in the kernel.
+for probe in "sleeping:$sleeper:cpu == 0 && user == 0 && sys == 0" "spinning:$spinner:cpu > 0 && user > sys"; do
     IFS=: read -r what pid condition <<<"$probe"
     result=$(numbers "$pid")
     if awk -v r="$result" "BEGIN {
             n = split(r, kv, \" \"); for (i = 2; i <= n; i++) { split(kv[i], p, \"=\"); v[p[1]] = p[2] + 0 }
-            cpu = v[\"server_cpu_pct\"]
-            ok = (\"server_cpu_pct\" in v) && v[\"p50_us\"] > 0 && v[\"p50_us\"] <= v[\"p99_us\"] \\
+            cpu = v[\"server_cpu_pct\"]; user = v[\"server_user_us_per_rt\"]; sys = v[\"server_sys_us_per_rt\"]
+            ok = (\"server_cpu_pct\" in v) && (\"server_user_us_per_rt\" in v) && (\"server_sys_us_per_rt\" in v) && v[\"p50_us\"] > 0 && v[\"p50_us\"] <= v[\"p99_us\"] \\
                  && v[\"p99_us\"] <= v[\"p999_us\"] && v[\"p999_us\"] <= v[\"max_us\"] && ($condition)
             exit !ok }"; then
         echo "PASS numbers, server CPU of a $what process"

@@ -118,11 +118,11 @@ int main(int argc, char **argv) {
         if (!measuring && t >= window_start) {
             measuring = 1;
             echoes = losses = mismatches = 0;
-            ticks_start = server_pid ? process_ticks(server_pid) : -1;
+            ticks_start = server_pid ? process_ticks(server_pid, NULL) : -1;
             cpu_start = own_cpu_s();
         }
         if (measuring && t >= window_end) {
-            ticks_end = server_pid ? process_ticks(server_pid) : -1;
+            ticks_end = server_pid ? process_ticks(server_pid, NULL) : -1;
             cpu_end = own_cpu_s();
             break;
         }
