@@ -214,8 +214,9 @@ def echo_section(raw, ab):
         lines += ["## Server CPU per round trip: user space + kernel (µs)", "",
                   "utime and stime of the server over the measured window (/proc/PID/stat, 10 ms ticks), each",
                   "divided by the window's round trips; medians over rounds. The kernel part is mostly the",
-                  "loopback TCP stack, which costs every server about the same: a difference between servers",
-                  "shows mostly in user space.", "",
+                  "loopback TCP stack (the same sends and receives for every server), plus each server's own",
+                  "system calls and wake-ups; the user part is the server's own code, JIT-compiled or not, and",
+                  "its runtime (for virtual threads: the scheduler, parking, and the stack copies of each switch).", "",
                   "| load | " + " | ".join(servers) + " |", "|---|" + "---|" * len(servers)]
         for c in configs:
             row = [label(c)]
