@@ -209,7 +209,7 @@ def echo_section(raw, ab):
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
 
-    # where the server's CPU goes: the kernel's share is the same TCP work for every server
+    # where the server's CPU goes: user space (its own code and runtime) and the kernel
     if any(cell(c, s, "server_user_us_per_rt") is not None for c in configs for s in servers):
         lines += ["## Server CPU per round trip: user space + kernel (µs)", "",
                   "utime and stime of the server over the measured window (/proc/PID/stat, 10 ms ticks), each",
