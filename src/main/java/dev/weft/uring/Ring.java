@@ -8,40 +8,18 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 
-import static dev.weft.bindings.linux.Errno.EAGAIN;
-import static dev.weft.bindings.linux.Errno.ECANCELED;
-import static dev.weft.bindings.linux.Errno.EBUSY;
-import static dev.weft.bindings.linux.Errno.EINTR;
 import static dev.weft.bindings.linux.IoUring.IORING_ENTER_EXT_ARG;
 import static dev.weft.bindings.linux.IoUring.IORING_ENTER_GETEVENTS;
 import static dev.weft.bindings.linux.IoUring.IORING_OP_ASYNC_CANCEL;
 import static dev.weft.bindings.linux.IoUring.IORING_REGISTER_EVENTFD;
 
 /**
- * One io_uring instance as weft drives it: submitting SQEs, reaping CQEs into the
- * {@link Completion}s the backend's {@link OpTable} names, and letting its owner sleep.
- *
- * <p><b>Who submits.</b> The kernel ties a request to the thread that submitted it: it runs the
- * request's completion work (copying a chunk into a provided buffer, posting the CQE) on that
- * thread, and cancels the request when that thread ends. So a request is submitted by the thread
- * that should pay for its completions and will outlive it:
- * <ul>
- * <li>a socket's multishot recv, the hot path, by the carrier of the virtual thread that arms it
- *     ({@link #submitFromCaller}): carriers under load enter the kernel all the time (every send
- *     is a system call), and the completion work rides on those entries, where a dedicated thread
- *     would have to be woken for each batch of arrivals. A carrier that the scheduler retires
- *     (after 30 idle seconds) takes its recvs with it; they end with ECANCELED and are re-armed
- *     (see {@link MultishotReceiver});
- * <li>everything else (one-shot recvs, connects, accepts, cancels, file operations) by the
- *     ring's owner, its {@link CompletionLoop} thread, which lives as long as the ring: another
- *     thread ({@link #submit}) queues a request and rings the owner's {@link Doorbell}. A read
- *     parked for an hour must not die with a carrier.
- * </ul>
+ * One io_uring instance as weft drives it: its lifecycle, reaping CQEs into the
+ * {@link Completion}s the backend's {@link OpTable} names, and letting its owner and its reaper
+ * wait. SQEs go through its {@link Submissions}, which decides which thread writes and enters.
  *
  * <p><b>Reaping</b> ({@link #tryReap}): whoever holds the reaping turn consumes the CQ, normally
  * the ring's {@link CompletionReaper}; completions only record results and unpark. When the kernel
@@ -74,35 +52,16 @@ final class Ring implements AutoCloseable {
     /** The reaping turn: held while the CQ is consumed, so {@link #close} can wait a reap out. */
     private final AtomicBoolean reaping = new AtomicBoolean();
     private final Arena arena = Arena.ofShared();
-    /**
-     * Held from writing SQEs to the io_uring_enter that hands them to the kernel, so that the
-     * holder submits exactly the entries it wrote: the kernel makes the thread that submits an
-     * SQE its owner, whoever wrote it. Held for a few memory writes and one non-blocking system
-     * call, by the owner once per pass and by a carrier arming a recv; never while waiting.
-     */
-    private final ReentrantLock submitting = new ReentrantLock();
-    /** Where the io_uring_enter calls that submit write errno (under {@link #submitting}). */
-    private final MemorySegment submitErrno;
+    private final Submissions submissions;
     /** The provided buffer ring multishot recvs select from; null when they are off. */
     private ProvidedBuffers recvBuffers;
     /** Multishot recvs of released sockets whose final CQE has not arrived yet. */
     private final AtomicInteger recvsClosing = new AtomicInteger();
     private volatile boolean closed;
     private volatile boolean broken;
-    /** The ring's {@link CompletionLoop} thread, which submits what other threads queue. */
-    private volatile Thread owner;
-    /** Set when the owner has stopped: nothing queued from now on would ever be submitted. */
-    private volatile boolean ownerStopped;
     private final Doorbell doorbell;
-    private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
     /** The thread holding the reaping turn, or null. */
     private volatile Thread reapingThread;
-    /** What completion handlers submitted during a reap, for right after it. */
-    private final ConcurrentLinkedQueue<Request> afterReap = new ConcurrentLinkedQueue<>();
-
-    /** An SQE another thread asked the owner to submit. */
-    private record Request(int opcode, int fd, long addr, int len, long off, int ioprio, int opFlags,
-                           int sqeFlags, int bufGroup, long userData) { }
 
     private Ring(MappedRing mapped, Doorbell doorbell, OpTable ops, Accounting accounting) {
         this.mapped = mapped;
@@ -114,12 +73,12 @@ final class Ring implements AutoCloseable {
         this.accounting = accounting;
         this.router = new CompletionRouter(ops, toString());
         this.reapErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
-        this.submitErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
         this.waitLimit = arena.allocate(KernelTimespec.layout());
         this.waitArg = arena.allocate(IoUringGeteventsArg.layout()); // zeroed: no signal mask
         IoUringGeteventsArg.ts(waitArg, waitLimit.address());
         this.waitErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
-        this.nativeBytes = mapped.mappedBytes + reapErrno.byteSize() + submitErrno.byteSize()
+        this.submissions = new Submissions(this, fd, sq, router, doorbell, arena);
+        this.nativeBytes = mapped.mappedBytes + reapErrno.byteSize() + submissions.nativeBytes()
                 + waitLimit.byteSize() + waitArg.byteSize() + waitErrno.byteSize();
         accounting.allocated(nativeBytes);
     }
@@ -188,16 +147,17 @@ final class Ring implements AutoCloseable {
 
     /** Names the thread that owns this ring (its completion loop); set once, before it starts. */
     void ownedBy(Thread thread) {
-        owner = thread;
+        submissions.ownedBy(thread);
     }
 
     /** Has the kernel signal the doorbell's eventfd when it posts CQEs (see {@link #signalCompletions}). */
     private void registerDoorbell() throws IOException {
         MemorySegment eventfd = arena.allocate(ValueLayout.JAVA_INT);
         eventfd.set(ValueLayout.JAVA_INT, 0, doorbell.fd());
-        if (LibC.io_uring_register(submitErrno, fd, IORING_REGISTER_EVENTFD, eventfd, 1) < 0) {
+        // Nobody reaps before the ring is open, so the reaping turn's errno target is free.
+        if (LibC.io_uring_register(reapErrno, fd, IORING_REGISTER_EVENTFD, eventfd, 1) < 0) {
             throw new IOException("io_uring_register(IORING_REGISTER_EVENTFD) failed, errno "
-                    + LibC.errno(submitErrno));
+                    + LibC.errno(reapErrno));
         }
     }
 
@@ -211,57 +171,17 @@ final class Ring implements AutoCloseable {
 
     /** True when requests wait for the owner. */
     boolean hasOwnerWork() {
-        return !requests.isEmpty();
+        return submissions.hasOwnerWork();
     }
 
     /** The owner: submits the SQEs other threads asked for, in one io_uring_enter. */
     void takeOwnerWork() {
-        submitting.lock();
-        try {
-            doorbell.answered(); // first: whatever is queued after this rings again
-            Request r;
-            while ((r = requests.poll()) != null) {
-                if (!push(r.opcode(), r.fd(), r.addr(), r.len(), r.off(), r.ioprio(), r.opFlags(), r.sqeFlags(),
-                        r.bufGroup(), r.userData())) {
-                    router.handle(r.userData(), -ECANCELED, 0);
-                }
-            }
-            if (!closed && !broken) {
-                handToKernel();
-            }
-        } finally {
-            submitting.unlock();
-        }
+        submissions.takeOwnerWork();
     }
 
-    /**
-     * The owner has stopped (or the ring broke): hands the kernel what was written, then fails
-     * every request still queued, now and whenever one is queued later, so no waiter is left
-     * behind.
-     */
+    /** The owner has stopped (or the ring broke): see {@link Submissions#ownerStopped}. */
     void ownerStopped() {
-        submitWritten();
-        ownerStopped = true;
-        failQueuedRequests();
-    }
-
-    /** Hands the kernel every SQE written so far, unless the ring is closed or broken. */
-    private void submitWritten() {
-        submitting.lock();
-        try {
-            if (!closed && !broken) {
-                handToKernel();
-            }
-        } finally {
-            submitting.unlock();
-        }
-    }
-
-    private void failQueuedRequests() {
-        Request r;
-        while ((r = requests.poll()) != null) {
-            router.handle(r.userData(), -ECANCELED, 0);
-        }
+        submissions.ownerStopped();
     }
 
     /** Whether {@link #awaitCompletions} can wait: the kernel takes a time limit (Linux 5.11+). */
@@ -319,136 +239,37 @@ final class Ring implements AutoCloseable {
             reapingThread = null;
             reaping.set(false);
         }
-        submitAfterReap();
+        submissions.submitAfterReap();
         return n;
     }
 
-    /**
-     * Submits what completion handlers asked to submit from the reaping thread, now that the turn
-     * is free: a submitter that holds the submission lock while the kernel refuses new entries
-     * until CQEs are reaped (EBUSY) must be able to reap, so the turn is never held while waiting
-     * for that lock.
-     */
-    private void submitAfterReap() {
-        Request r;
-        while ((r = afterReap.poll()) != null) {
-            if (!submitHere(r.opcode(), r.fd(), r.addr(), r.len(), r.off(), r.ioprio(), r.opFlags(), r.sqeFlags(),
-                    r.bufGroup(), r.userData())) {
-                router.handle(r.userData(), -ECANCELED, 0);
-            }
-        }
+    /** True on the thread now holding the reaping turn (a completion handler runs there). */
+    boolean isReapingThread(Thread thread) {
+        return reapingThread == thread;
     }
 
     /**
-     * Submits one SQE. Fields not named are zero.
+     * Submits one SQE (see {@link Submissions#submit}). Fields not named are zero.
      *
-     * @param ioprio   the ioprio field (IORING_ACCEPT_MULTISHOT, IORING_RECV_MULTISHOT)
-     * @param opFlags  the op-specific flags word (msg_flags, accept_flags, cancel_flags)
      * @return false only if the ring is closed or broken; the caller then fails the operation
      *         itself, no CQE will come
      */
     boolean submit(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
                    long userData) {
-        return submit(opcode, socketFd, addr, len, off, ioprio, opFlags, 0, 0, userData);
+        return submissions.submit(opcode, socketFd, addr, len, off, ioprio, opFlags, 0, 0, userData);
     }
 
-    /**
-     * Submits one SQE with SQE flags (IOSQE_*) and a buffer group (for IOSQE_BUFFER_SELECT): the
-     * owner submits it at once (or with the rest of its pass); another thread queues it for the
-     * owner. A queued request whose ring stops before
-     * submitting it completes with ECANCELED, like one the kernel cancels.
-     *
-     * @see #submit(int, int, long, int, long, int, int, long)
-     */
+    /** As {@link #submit(int, int, long, int, long, int, int, long)}, with SQE flags and a buffer group. */
     boolean submit(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
                    int sqeFlags, int bufGroup, long userData) {
-        if (closed || broken) {
-            return false;
-        }
-        if (Thread.currentThread() == owner) {
-            return submitHere(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData);
-        }
-        requests.add(new Request(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData));
-        callOwner();
-        if (ownerStopped) {
-            failQueuedRequests(); // the owner may have stopped before it could see this one
-        }
-        return true;
+        return submissions.submit(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData);
     }
 
-    /**
-     * Submits one SQE from the calling thread, which becomes the request's submitter: the
-     * kernel runs its completion work on this thread (see {@link MultishotReceiver#arm} for why
-     * a carrier should).
-     *
-     * @return as {@link #submit}
-     */
+    /** Submits one SQE from the calling thread (see {@link Submissions#submitFromCaller}). */
     boolean submitFromCaller(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
                              int sqeFlags, int bufGroup, long userData) {
-        if (closed || broken) {
-            return false;
-        }
-        return submitHere(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData);
-    }
-
-    /**
-     * Writes one SQE and hands it to the kernel from this thread. Inside the owner's pass (the
-     * lock already held) the pass's one io_uring_enter submits it.
-     */
-    private boolean submitHere(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
-                               int sqeFlags, int bufGroup, long userData) {
-        if (reapingThread == Thread.currentThread()) {
-            // A completion handler: submitted right after this pass (see submitAfterReap).
-            afterReap.add(new Request(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData));
-            return true;
-        }
-        boolean inPass = submitting.isHeldByCurrentThread();
-        submitting.lock();
-        try {
-            return push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData)
-                    && (inPass || handToKernel());
-        } finally {
-            submitting.unlock();
-        }
-    }
-
-    /** Writes one SQE, handing the queue to the kernel first if it is full; lock held. */
-    private boolean push(int opcode, int socketFd, long addr, int len, long off, int ioprio, int opFlags,
-                         int sqeFlags, int bufGroup, long userData) {
-        while (sq.push(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup, userData) == 0) {
-            if (closed || broken || !handToKernel()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Submits every entry written (all the lock holder's own). "Busy" (EAGAIN/EBUSY: the kernel
-     * is short of memory or of CQ room) is backpressure: reap and try again until the entries
-     * are taken.
-     *
-     * @return false if the ring is broken
-     */
-    private boolean handToKernel() {
-        int left = sq.pending();
-        while (left > 0) {
-            long rc = LibC.io_uring_enter(submitErrno, fd, left, 0, 0, MemorySegment.NULL, 0);
-            int code = rc < 0 ? LibC.errno(submitErrno) : 0;
-            if (rc < 0 && code != EINTR && code != EAGAIN && code != EBUSY) {
-                ringFailed("io_uring_enter", code);
-                return false;
-            }
-            if (rc >= 0) {
-                return true;
-            }
-            if (code != EINTR) {
-                tryReap();
-                Thread.yield();
-            }
-            left = sq.pending();
-        }
-        return true;
+        return submissions.submitFromCaller(opcode, socketFd, addr, len, off, ioprio, opFlags, sqeFlags, bufGroup,
+                userData);
     }
 
     /** Asks the kernel to cancel the submission {@code target} (an op's user_data). */
@@ -469,7 +290,7 @@ final class Ring implements AutoCloseable {
 
     /** Gets the owner out of its wait in the kernel (or makes its next wait return at once). */
     void wake() {
-        callOwner();
+        doorbell.ring();
     }
 
     /**
@@ -480,13 +301,8 @@ final class Ring implements AutoCloseable {
      * @return false if the time ran out
      */
     boolean awaitWork(int timeoutMillis) {
-        submitWritten();
+        submissions.submitWritten();
         return doorbell.await(timeoutMillis);
-    }
-
-    /** Gets the owner out of its wait (or makes its next wait return at once). */
-    private void callOwner() {
-        doorbell.ring();
     }
 
     /** True once io_uring_enter failed in a way no retry mends. */
@@ -494,7 +310,13 @@ final class Ring implements AutoCloseable {
         return broken;
     }
 
-    private void ringFailed(String call, int code) {
+    /** True while SQEs may be written: the ring is neither closed nor broken. */
+    boolean acceptsWork() {
+        return !closed && !broken;
+    }
+
+    /** A system call on the ring failed in a way no retry mends: logged once, the ring is broken. */
+    void failed(String call, int code) {
         if (closed) {
             return;
         }
