@@ -3,7 +3,8 @@
 
     python3 bench/profile.py CONFIG RAW_DIR SERVER...
 
-For each server, takes the round with the median CPU per round trip, reads its perf report
+For each server, takes the round with the median CPU per round trip (of an even number of
+rounds the upper of the two middle ones, never the cheapest of two), reads its perf report
 (--sort dso,sym) and the client's RESULT line, and gives each group of frames its share of the
 samples times the round's CPU per round trip (user + kernel µs, from /proc/PID/stat): how many µs
 of each round trip that group costs. Prints markdown.
@@ -71,7 +72,7 @@ def median_round(config, raw, server):
     if not rounds:
         return None
     rounds.sort(key=lambda x: x[0])
-    return rounds[(len(rounds) - 1) // 2]
+    return rounds[len(rounds) // 2]  # the median of an odd count; of an even one, the upper middle
 
 
 def split(rows):

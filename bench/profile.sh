@@ -4,11 +4,11 @@
 # bench/profile.py splits the samples into kernel, the socket layer's own code, virtual-thread
 # switching, the scheduler, the JVM and native libraries, in µs per round trip.
 #
-#   bench/profile.sh                          10,000 x 64 B: weft-echo, jdk-echo, netty-io_uring
+#   bench/profile.sh                          10,000 x 64 B: weft-echo, jdk-echo, netty-io_uring (~5 min)
 #   CONFIG=100x64 bench/profile.sh            another load
 #   SERVERS="weft-echo jdk-echo" bench/profile.sh
 #
-# Knobs: CONFIG=CONNSxSIZE, SERVERS, ROUNDS=2 (interleaved; the report takes each server's median
+# Knobs: CONFIG=CONNSxSIZE, SERVERS, ROUNDS=3 (interleaved; the report takes each server's median
 # round by CPU per round trip), WARMUP=8 s before sampling starts (the JIT settles; at 10,000
 # connections a late recompile deoptimizes every parked virtual thread once), DURATION=8 s
 # sampled, PORT=9870. Needs perf (apt-get install linux-perf) and permission to profile another
@@ -20,7 +20,7 @@ source bench/lib.sh
 
 CONFIG=${CONFIG:-10000x64}
 SERVERS=${SERVERS:-"weft-echo jdk-echo netty-io_uring"}
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-8}
 DURATION=${DURATION:-8}
 PORT=${PORT:-9870}
