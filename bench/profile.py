@@ -36,6 +36,40 @@ GROUPS = [
 ]
 OTHER = "other Java and native"
 
+# The kernel part, split by the kind of kernel code, from symbol names (a heuristic: a name's
+# prefix says which subsystem it belongs to, not who called it).
+KERNEL_GROUPS = [
+    ("copies to and from user memory", re.compile(
+        r"^(_copy_to_iter|_copy_from_iter|__skb_datagram_iter|__check_object_size|check_heap_object"
+        r"|check_stack_object|__virt_addr_valid|copy_user\w*|rep_movs\w*|_copy_from_user|_copy_to_user"
+        r"|__put_user\w*|__get_user\w*)$")),
+    ("io_uring", re.compile(r"^(__?io_\w+|io_\w+|tctx_task_work\w*|task_work_run|get_signal"
+                            r"|arch_do_signal_or_restart|llist_reverse_order)$")),
+    ("epoll", re.compile(r"^(ep_\w+|do_epoll_\w+|__x64_sys_epoll\w*|sock_poll|tcp_poll)$")),
+    ("system call entry, descriptors, socket calls", re.compile(
+        r"^(do_syscall_64|entry_SYSCALL\w*|syscall_\w+|__x64_sys_\w+|__sys_\w+|x64_sys_call|fdget\w*|fget\w*"
+        r"|__fget\w*|fput|sock_from_file|vfs_read|vfs_write|ksys_\w+|sock_read_iter|sock_write_iter"
+        r"|sock_recvmsg|sock_sendmsg|inet_send_prepare|inet6?_recvmsg|inet_sendmsg|exit_to_user_mode\w*"
+        r"|irqentry_exit\w*|security_socket_\w+|__fdget\w*|rw_verify_area|import_ubuf|move_addr_to_user)$")),
+    ("wake-ups, locks, scheduling (and the end of irq-off sections)", re.compile(
+        r"^(_raw_spin_\w+|__raw_callee_save___pv_queued_spin_unlock|__pv_queued_spin_lock_slowpath"
+        r"|native_queued_spin\w+|try_to_wake_up|ttwu_\w+|finish_task_switch\w*|__?schedule\w*"
+        r"|schedule\w*|futex_\w+|do_futex|__futex\w*|wake_up_\w+|__wake_up\w*|autoremove_wake_function"
+        r"|enqueue_\w+|dequeue_\w+|pick_next_\w+|select_task_rq\w*|update_curr\w*|update_load_avg"
+        r"|psi_\w+|load_balance|update_sd_lb_stats\w*|mutex_\w+|__rcu_read_\w+)$")),
+    ("memory: slab, pages", re.compile(r"^(kmem_\w+|__kmem\w*|kfree\w*|__slab\w*|___slab\w*|slab_\w+"
+                                        r"|kmalloc\w*|__kmalloc\w*|__alloc_\w+|free_\w+|rmqueue\w*"
+                                        r"|put_cpu_partial|__?memcg\w*|__get_pfnblock_flags_mask)$")),
+    ("TCP/IP and loopback", re.compile(
+        r"^(tcp\w*|__tcp\w*|ip_\w+|__ip_\w+|ipv4_\w+|inet\w*|__inet\w*|sk_\w+|__sk_\w+|sock_def_\w+"
+        r"|skb\w*|__skb\w*|kfree_skb\w*|__dev_\w+|dev_\w+|net_\w+|__netif\w*|netif_\w+|napi\w*"
+        r"|__napi\w*|process_backlog|loopback_\w+|bbr_\w+|dst_\w+|raw_local_deliver|validate_xmit\w*"
+        r"|eth_\w+|handle_softirqs|do_softirq\w*|__local_bh_\w+|lock_sock\w*|release_sock|__release_sock"
+        r"|sock_rfree|__?sock_wfree|enqueue_to_backlog|__mod_timer|sk_reset_timer|mod_timer|read_tsc"
+        r"|__build_skb\w*|__copy_skb_header|__xfrm\w*|bpf_skops\w*|netdev_\w+)$")),
+]
+KERNEL_OTHER = "other kernel code"
+
 
 def java(sym):
     """The method's qualified name in a perf-map symbol ('int a.b.C.m(args)'), else ''."""
@@ -85,6 +119,17 @@ def split(rows):
     return totals, tops
 
 
+def split_kernel(rows):
+    totals = {}
+    for share, dso, sym in rows:
+        if "kernel" not in dso:
+            continue
+        name = re.sub(r"(\.(isra|constprop|part|cold)\.\d+)+$", "", sym)  # a compiler's clone keeps its name
+        group = next((g for g, pattern in KERNEL_GROUPS if pattern.match(name)), KERNEL_OTHER)
+        totals[group] = totals.get(group, 0.0) + share
+    return totals
+
+
 def main():
     config, raw, servers = sys.argv[1], Path(sys.argv[2]), sys.argv[3:]
     found = {s: median_round(config, raw, s) for s in servers}
@@ -115,6 +160,16 @@ def main():
     print("| **all (user + kernel)** | " + " | ".join(f"**{per[s][0]:.2f}**" for s in servers) + " |")
     print("| round trips per server CPU-second | "
           + " | ".join(f"{float(per[s][1]['rt_per_server_cpu_s']):,.0f}" for s in servers) + " |")
+    print("\n## The kernel part, by the kind of kernel code\n")
+    print("Grouped by symbol name (a heuristic: the prefix names the subsystem, not the caller).")
+    print("In a VM the timer's samples that fall while interrupts are off land on the function that")
+    print("turns them back on (`_raw_spin_unlock_irqrestore`), so the wake-ups line also holds some")
+    print("of the work done under those locks, such as waking the peer whose socket became readable.\n")
+    kernel = {s: split_kernel(samples(found[s][2])) for s in servers}
+    print("| µs per round trip | " + " | ".join(servers) + " |")
+    print("|---|" + "---|" * len(servers))
+    for g in [name for name, _ in KERNEL_GROUPS] + [KERNEL_OTHER]:
+        print(f"| {g} | " + " | ".join(f"{per[s][0] * kernel[s].get(g, 0.0) / 100:.2f}" for s in servers) + " |")
     print("\n## Top frames of each server (share of its samples)\n")
     for s in servers:
         us, r, totals, tops = per[s]
