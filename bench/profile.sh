@@ -28,6 +28,8 @@ RAW=bench/results/profile-raw
 OUT=bench/results/profile-$CONFIG.md
 
 command -v perf >/dev/null || { echo "error: perf is needed: apt-get install linux-perf" >&2; exit 1; }
+perf record -q -o /dev/null -- true >/dev/null 2>&1 \
+    || { echo "error: perf cannot record here (as root, or with kernel.perf_event_paranoid <= 1)" >&2; exit 1; }
 JAVA=$(find_jdk25)/bin/java
 build_if_needed
 build_pingpong
