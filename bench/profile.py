@@ -111,12 +111,10 @@ def median_round(config, raw, server):
 
 def split(rows):
     totals = {}
-    tops = {}
     for share, dso, sym in rows:
         group = next((name for name, test in GROUPS if test(dso, sym)), OTHER)
         totals[group] = totals.get(group, 0.0) + share
-        tops.setdefault(group, []).append((share, sym))
-    return totals, tops
+    return totals
 
 
 def split_kernel(rows):
@@ -147,8 +145,8 @@ def main():
     per = {}
     for s in servers:
         us, r, perf = found[s]
-        totals, tops = split(samples(perf))
-        per[s] = (us, r, totals, tops)
+        rows = samples(perf)
+        per[s] = (us, r, split(rows), rows)
     groups = [g for g, _ in GROUPS] + [OTHER]
     print("| µs per round trip | " + " | ".join(servers) + " |")
     print("|---|" + "---|" * len(servers))
@@ -165,15 +163,15 @@ def main():
     print("In a VM the timer's samples that fall while interrupts are off land on the function that")
     print("turns them back on (`_raw_spin_unlock_irqrestore`), so the wake-ups line also holds some")
     print("of the work done under those locks, such as waking the peer whose socket became readable.\n")
-    kernel = {s: split_kernel(samples(found[s][2])) for s in servers}
+    kernel = {s: split_kernel(per[s][3]) for s in servers}
     print("| µs per round trip | " + " | ".join(servers) + " |")
     print("|---|" + "---|" * len(servers))
     for g in [name for name, _ in KERNEL_GROUPS] + [KERNEL_OTHER]:
         print(f"| {g} | " + " | ".join(f"{per[s][0] * kernel[s].get(g, 0.0) / 100:.2f}" for s in servers) + " |")
     print("\n## Top frames of each server (share of its samples)\n")
     for s in servers:
-        us, r, totals, tops = per[s]
-        rows = sorted(samples(found[s][2]), reverse=True)[:15]
+        us, r, totals, rows = per[s]
+        rows = sorted(rows, reverse=True)[:15]
         print(f"**{s}** ({us:.2f} µs per round trip):\n")
         print("| % | where | frame |")
         print("|---|---|---|")
