@@ -56,8 +56,15 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
     private final NativeSocket socket;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReusedSegment readInto = new ReusedSegment();   // guarded by readLock
+    private final ReusedSegment writeFrom = new ReusedSegment();  // guarded by writeLock
     private volatile long readTimeoutNanos;
     private volatile InputStream input;
+    /**
+     * The peer, asked of the OS once: a connection is connected from birth and its peer never
+     * changes, and JFR's read and write events name it (a system call per event otherwise).
+     */
+    private volatile InetSocketAddress remote;
     private volatile OutputStream output;
 
     TcpConnection(WeftRuntime runtime, NativeSocket socket) {
@@ -88,7 +95,7 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
             var event = SocketEvents.beginRead();
             int n;
             if (dst.isDirect()) {
-                n = socket.read(MemorySegment.ofBuffer(dst), readTimeoutNanos);
+                n = socket.read(readInto.remaining(dst), readTimeoutNanos);
                 Reference.reachabilityFence(dst);
             } else {
                 n = readIntoArray(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
@@ -128,7 +135,7 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
     /** Reads into the array itself where the backend can, else through a pooled native buffer. */
     private int readIntoArray(byte[] bytes, int offset, int length) throws IOException {
         if (socket.readsIntoHeap()) {
-            return socket.read(MemorySegment.ofArray(bytes).asSlice(offset, length), readTimeoutNanos);
+            return socket.read(readInto.of(bytes, offset, length), readTimeoutNanos);
         }
         return readThroughPool(bytes, offset, length);
     }
@@ -206,11 +213,13 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
         try {
             var event = SocketEvents.beginWrite();
             if (src.isDirect()) {
-                socket.writeFully(MemorySegment.ofBuffer(src));
+                socket.writeFully(writeFrom.remaining(src));
                 Reference.reachabilityFence(src);
                 src.position(src.position() + length);
             } else {
-                writeFromHeap(MemorySegment.ofBuffer(src)); // a read-only buffer too
+                writeFromHeap(src.hasArray()
+                        ? writeFrom.of(src.array(), src.arrayOffset() + src.position(), length)
+                        : MemorySegment.ofBuffer(src)); // a read-only buffer
                 src.position(src.position() + length);
             }
             SocketEvents.endWrite(event, this, length);
@@ -230,7 +239,7 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
         writeLock.lock();
         try {
             var event = SocketEvents.beginWrite();
-            writeFromHeap(MemorySegment.ofArray(bytes).asSlice(offset, length));
+            writeFromHeap(writeFrom.of(bytes, offset, length));
             SocketEvents.endWrite(event, this, length);
         } finally {
             writeLock.unlock();
@@ -337,7 +346,12 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
 
     public InetSocketAddress remoteAddress() throws IOException {
         ensureOpen();
-        return socket.remoteAddress();
+        InetSocketAddress known = remote;
+        if (known == null) {
+            known = socket.remoteAddress();
+            remote = known;
+        }
+        return known;
     }
 
     /** TCP_NODELAY: send small segments at once instead of coalescing them (Nagle). */

@@ -171,6 +171,116 @@ class EchoContractTest extends ContractTestBase {
         assertThat(pair.weft().read(rest, 0, 4)).isPositive();
     }
 
+    /**
+     * A loop that keeps passing the same buffer or array (weft remembers its segment) must still
+     * get each read at the window asked for this time: the same window twice, then others, then
+     * another buffer and back, for direct buffers, heap buffers and arrays.
+     */
+    @Test
+    void readsIntoReusedBuffersLandInTheWindowOfEachCall() throws Exception {
+        WeftAndJdk pair = weftServerOfJdkClient();
+        byte[] payload = Payloads.random(20_000, 17);
+        Future<Void> writer = Background.start("jdk-writer", () -> {
+            for (int at = 0; at < payload.length; at += 700) {
+                pair.jdk().getOutputStream().write(payload, at, Math.min(700, payload.length - at));
+            }
+            return null;
+        });
+        ByteBuffer direct = ByteBuffer.allocateDirect(64);
+        ByteBuffer otherDirect = ByteBuffer.allocateDirect(64);
+        ByteBuffer heap = ByteBuffer.allocate(64);
+        byte[] array = new byte[64];
+        int[][] windows = {{0, 64}, {0, 64}, {5, 40}, {5, 40}, {0, 64}, {63, 64}, {10, 11}, {20, 64}};
+        int received = 0;
+        for (int step = 0; received < payload.length; step++) {
+            int[] w = windows[step % windows.length];
+            int from = w[0];
+            int to = Math.min(w[1], from + payload.length - received); // never read past the payload
+            byte[] seen = new byte[64];
+            int n;
+            switch ((step / 3) % 4) {
+                case 0, 1 -> {
+                    ByteBuffer b = (step / 3) % 4 == 0 ? direct : (step % 2 == 0 ? otherDirect : heap);
+                    b.clear();
+                    for (int i = 0; i < 64; i++) {
+                        b.put(i, (byte) 0x5A);
+                    }
+                    b.position(from).limit(to);
+                    n = pair.weft().read(b);
+                    assertThat(b.position()).as("position after step %d", step).isEqualTo(from + n);
+                    b.clear().get(seen);
+                }
+                default -> {
+                    java.util.Arrays.fill(array, (byte) 0x5A);
+                    n = pair.weft().read(array, from, to - from);
+                    System.arraycopy(array, 0, seen, 0, 64);
+                }
+            }
+            assertThat(n).as("bytes read at step %d", step).isBetween(1, to - from);
+            for (int i = 0; i < 64; i++) {
+                byte expected = i >= from && i < from + n ? payload[received + i - from] : (byte) 0x5A;
+                assertThat(seen[i]).as("byte %d after step %d (window %d..%d, %d read)", i, step, from, to, n)
+                        .isEqualTo(expected);
+            }
+            received += n;
+        }
+        Background.await(writer);
+    }
+
+    /** The same for writes: a reused buffer or array sends the window of each call, in order. */
+    @Test
+    void writesFromReusedBuffersSendTheWindowOfEachCall() throws Exception {
+        WeftAndJdk pair = weftClientOfJdkServer();
+        byte[] payload = Payloads.random(6_000, 23);
+        ByteBuffer direct = ByteBuffer.allocateDirect(64);
+        ByteBuffer heap = ByteBuffer.allocate(64);
+        byte[] array = new byte[64];
+        int[][] windows = {{0, 64}, {0, 64}, {7, 30}, {7, 30}, {63, 64}, {0, 1}, {12, 64}};
+        Future<Void> writer = Background.start("weft-writer", () -> {
+            int sent = 0;
+            for (int step = 0; sent < payload.length; step++) {
+                int[] w = windows[step % windows.length];
+                int from = w[0];
+                int to = Math.min(w[1], from + payload.length - sent);
+                switch ((step / 3) % 3) { // three calls in a row with each
+                    case 0, 1 -> {
+                        ByteBuffer b = (step / 3) % 3 == 0 ? direct : heap;
+                        b.clear().position(from);
+                        b.put(payload, sent, to - from).flip().position(from);
+                        assertThat(pair.weft().write(b)).isEqualTo(to - from);
+                    }
+                    default -> {
+                        System.arraycopy(payload, sent, array, from, to - from);
+                        pair.weft().write(array, from, to - from);
+                    }
+                }
+                sent += to - from;
+            }
+            pair.weft().shutdownOutput();
+            return null;
+        });
+        byte[] received = Transfers.readToEnd(Duplex.over(pair.jdk()), 500);
+        Background.await(writer);
+        Payloads.assertSameBytes(received, payload, "writes from reused buffers");
+    }
+
+    /** Memory freed under a buffer (its arena closed) is refused, never handed to the kernel. */
+    @Test
+    void aBufferWhoseArenaIsClosedIsRefused() throws Exception {
+        WeftAndJdk pair = weftServerOfJdkClient();
+        pair.jdk().getOutputStream().write(new byte[] {1, 2, 3});
+        java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared();
+        ByteBuffer buffer = arena.allocate(64).asByteBuffer();
+        assertThat(pair.weft().read(buffer)).isPositive();
+        arena.close();
+        pair.jdk().getOutputStream().write(new byte[] {4, 5, 6}); // a read would not wait
+        buffer.clear();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pair.weft().read(buffer))
+                .isInstanceOf(IllegalStateException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pair.weft().write(buffer))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void singleByteStreamReadsAndWritesRoundTripEveryByteValue() throws Exception {
         WeftPair pair = weftToWeft();
