@@ -70,6 +70,8 @@ public final class DatagramEndpoint implements ByteChannel {
     private final boolean ipv6;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReusedSegment receiveInto = new ReusedSegment(); // guarded by readLock
+    private final ReusedSegment sendFrom = new ReusedSegment();    // guarded by writeLock
     private volatile long readTimeoutNanos;
     private volatile InetSocketAddress peer;
 
@@ -106,7 +108,7 @@ public final class DatagramEndpoint implements ByteChannel {
         try {
             NativeDatagram.Received got;
             if (dst.isDirect()) {
-                got = socket.receive(MemorySegment.ofBuffer(dst), readTimeoutNanos);
+                got = socket.receive(receiveInto.remaining(dst), readTimeoutNanos);
                 Reference.reachabilityFence(dst);
             } else {
                 got = receiveThroughPool(dst);
@@ -190,7 +192,7 @@ public final class DatagramEndpoint implements ByteChannel {
         writeLock.lock();
         try {
             if (src.isDirect()) {
-                socket.send(MemorySegment.ofBuffer(src), target);
+                socket.send(sendFrom.remaining(src), target);
                 Reference.reachabilityFence(src);
             } else {
                 sendThroughPool(src, target);

@@ -12,8 +12,9 @@ import java.nio.ByteBuffer;
  * {@code clear()} asks for the same window every time, and so does a write of a fixed-size
  * message, so such a loop allocates nothing here.
  *
- * <p>Not thread-safe: each direction of a connection has its own, used under that direction's
- * lock. It holds the last buffer or array strongly, as long as the connection is reachable.
+ * <p>Not thread-safe: each direction of a connection (or datagram socket) has its own, used
+ * under that direction's lock. It holds the last buffer or array strongly, as long as the socket
+ * is reachable.
  */
 final class ReusedSegment {
     /** The direct {@link ByteBuffer} or the {@code byte[]} the segments below are of. */

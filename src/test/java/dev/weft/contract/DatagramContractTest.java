@@ -114,6 +114,46 @@ class DatagramContractTest {
         exchangeEverySize(ipv4(), MAX_IPV4_PAYLOAD);
     }
 
+    /**
+     * One direct buffer reused for every send and one for every receive (weft remembers their
+     * segments), at a different window each time and the same window twice in a row: each
+     * datagram carries exactly the window it was sent from and lands exactly in the window it
+     * was received into.
+     */
+    @Test
+    void reusedDirectBuffersSendAndReceiveTheWindowOfEachCall() throws Exception {
+        DatagramEndpoint a = bind(ipv4());
+        DatagramEndpoint b = bind(ipv4());
+        ByteBuffer out = ByteBuffer.allocateDirect(256);
+        ByteBuffer in = ByteBuffer.allocateDirect(256);
+        int[][] windows = {{0, 256}, {0, 256}, {10, 70}, {10, 70}, {255, 256}, {100, 101}, {30, 256}};
+        for (int step = 0; step < 3 * windows.length; step++) {
+            int[] w = windows[step % windows.length];
+            byte[] sent = payload(w[1] - w[0], step);
+            out.clear().position(w[0]);
+            out.put(sent).flip().position(w[0]);
+            assertThat(a.send(out, b.localAddress())).isEqualTo(sent.length);
+
+            int[] r = windows[(step + 3) % windows.length];
+            int room = r[1] - r[0];
+            in.clear();
+            for (int i = 0; i < 256; i++) {
+                in.put(i, (byte) 0x5A);
+            }
+            in.position(r[0]).limit(r[1]);
+            DatagramEndpoint.Received got = b.receive(in);
+            int landed = Math.min(room, sent.length);
+            assertThat(got.bytes()).as("bytes of datagram %d", step).isEqualTo(landed);
+            assertThat(got.truncated()).as("truncated, datagram %d", step).isEqualTo(sent.length > room);
+            assertThat(in.position()).as("position after datagram %d", step).isEqualTo(r[0] + landed);
+            in.clear();
+            for (int i = 0; i < 256; i++) {
+                byte expected = i >= r[0] && i < r[0] + landed ? sent[i - r[0]] : (byte) 0x5A;
+                assertThat(in.get(i)).as("byte %d after datagram %d", i, step).isEqualTo(expected);
+            }
+        }
+    }
+
     @Test
     void ipv6DatagramsArriveByteForByteFromOneByteToTheLargest() throws Exception {
         exchangeEverySize(ipv6OrSkip(), MAX_IPV6_PAYLOAD);
