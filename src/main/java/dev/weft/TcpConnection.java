@@ -45,7 +45,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       end of stream.</li>
  * </ul>
  *
- * <p>Direct buffers are used in place. Heap buffers and arrays: on io_uring a write hands the
+ * <p>Direct buffers are used in place (one whose memory was freed, its arena closed, is refused
+ * with {@link IllegalStateException}). Heap buffers and arrays: on io_uring a write hands the
  * array itself to the kernel while the socket buffer has room, and a read copies each received
  * chunk straight into it (with provided buffers, the default); otherwise (IOCP, one-shot recvs,
  * a send that must wait for room) the bytes are copied through pooled native buffers, because
