@@ -9,10 +9,10 @@ import java.net.InetSocketAddress;
 
 /**
  * Where the public API begins and commits its JFR events. Each blocking call begins an event
- * before it blocks and hands it here when done; the event is filled (which asks the OS for the
- * peer's address) only when JFR is recording it and the call took longer than its threshold,
- * so a call costs next to nothing while JFR is off (the peer is asked once per connection). Failed reads and writes are not recorded,
- * as the JDK records none; a failed connect is, with its message.
+ * before it blocks and hands it here when done; the event is filled (with the peer's address,
+ * which a connection asks of the OS once) only when JFR is recording it and the call took longer
+ * than its threshold, so a call costs next to nothing while JFR is off. Failed reads and writes
+ * are not recorded, as the JDK records none; a failed connect is, with its message.
  */
 final class SocketEvents {
     private SocketEvents() {

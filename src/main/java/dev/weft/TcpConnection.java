@@ -61,12 +61,12 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
     private final ReusedSegment writeFrom = new ReusedSegment();  // guarded by writeLock
     private volatile long readTimeoutNanos;
     private volatile InputStream input;
+    private volatile OutputStream output;
     /**
      * The peer, asked of the OS once: a connection is connected from birth and its peer never
      * changes, and JFR's read and write events name it (a system call per event otherwise).
      */
     private volatile InetSocketAddress remote;
-    private volatile OutputStream output;
 
     TcpConnection(WeftRuntime runtime, NativeSocket socket) {
         this.runtime = runtime;
