@@ -29,7 +29,7 @@ build_if_needed() {
 }
 
 # Alternative weft builds for A/B runs: SERVER_CP[NAME]=CLASSPATH makes NAME an EchoServer run on
-# that classpath, SERVER_FLAGS[NAME] adds JVM flags to it (see bench/quick.sh).
+# that classpath. SERVER_FLAGS[NAME] adds JVM flags to the server NAME, any of them (see bench/quick.sh).
 declare -gA SERVER_CP=() SERVER_FLAGS=()
 # A command the next start_server runs the JVM under (e.g. perf stat ... --); SERVER_PID stays the JVM's.
 declare -ga SERVER_WRAPPER=()
@@ -55,14 +55,15 @@ start_server() {
         netty-io_uring) cmd=(-cp benchmarks/target/benchmarks.jar dev.weft.bench.NettyEchoServer "$port" io_uring) ;;
         *)
             if [ -z "${SERVER_CP[$name]:-}" ]; then echo "unknown server $name" >&2; return 1; fi
-            # shellcheck disable=SC2206  # the flags are meant to split on spaces
-            cmd=(${SERVER_FLAGS[$name]:-} -cp "${SERVER_CP[$name]}" dev.weft.samples.EchoServer "$port") ;;
+            cmd=(-cp "${SERVER_CP[$name]}" dev.weft.samples.EchoServer "$port") ;;
     esac
     # Emptied here, not by the redirection below: that runs in the background child, and the wait
     # for "listening on" could otherwise find the line a previous server left in the same log and
     # start the client before this server listens ("Connection refused (connection 0)").
     : >"$log"
-    "${SERVER_WRAPPER[@]}" "$JAVA" --enable-native-access=ALL-UNNAMED "$@" "${cmd[@]}" >"$log" 2>&1 &
+    # shellcheck disable=SC2206  # the flags are meant to split on spaces
+    local flags=(${SERVER_FLAGS[$name]:-})
+    "${SERVER_WRAPPER[@]}" "$JAVA" --enable-native-access=ALL-UNNAMED "$@" "${flags[@]}" "${cmd[@]}" >"$log" 2>&1 &
     SERVER_PID=$!
     local i
     if [ ${#SERVER_WRAPPER[@]} -gt 0 ]; then

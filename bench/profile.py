@@ -9,6 +9,7 @@ rounds the upper of the two middle ones, never the cheapest of two), reads its p
 samples times the round's CPU per round trip (user + kernel µs, from /proc/PID/stat): how many µs
 of each round trip that group costs. Prints markdown.
 """
+import os
 import re
 import sys
 from pathlib import Path
@@ -134,9 +135,12 @@ def main():
     servers = [s for s in servers if found[s]]
     if not servers:
         sys.exit("no profiled round found under " + str(raw))
-    conns, size = config.split("x")
-    print(f"# Where the server's CPU goes per round trip: {int(conns):,} conn × {size} B\n")
-    print("From `bench/profile.sh` (CONFIG=" + config + "): each server alone under the echo ping-pong,")
+    conns, size = config.split("-")[0].split("x")
+    flags = os.environ.get("JVM_FLAGS", "")
+    print(f"# Where the server's CPU goes per round trip: {int(conns):,} conn × {size} B"
+          + (f", every JVM with `{flags}`" if flags else "") + "\n")
+    print("From `bench/profile.sh` (CONFIG=" + config.split("-")[0] + (f" TAG={config.split('-', 1)[1]} JVM_FLAGS={flags}" if flags else "")
+          + "): each server alone under the echo ping-pong,")
     print("`perf record -F 999` (cpu-clock) on the server process over the client's measured window;")
     print("the round with the median CPU per round trip of each server. Each group's share of the")
     print("samples times that round's CPU per round trip (utime + stime from /proc/PID/stat) gives")

@@ -11,9 +11,10 @@
 # Knobs: CONFIG=CONNSxSIZE, SERVERS, ROUNDS=3 (interleaved; the report takes each server's median
 # round by CPU per round trip), WARMUP=8 s before sampling starts (the JIT settles; at 10,000
 # connections a late recompile deoptimizes every parked virtual thread once), DURATION=8 s
-# sampled, PORT=9870. Needs perf (apt-get install linux-perf) and permission to profile another
+# sampled, PORT=9870, JVM_FLAGS (extra flags for every server's JVM) with TAG (names the report
+# and raw files, e.g. TAG=1carrier JVM_FLAGS=-Djdk.virtualThreadScheduler.parallelism=1). Needs perf (apt-get install linux-perf) and permission to profile another
 # process (root, or kernel.perf_event_paranoid <= 1). Writes bench/results/profile-CONFIG.md and
-# the raw perf reports under bench/results/profile-raw/.
+# the raw perf reports under bench/results/profile-raw/ (profile-CONFIG-TAG.md with a TAG).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 source bench/lib.sh
@@ -25,7 +26,10 @@ WARMUP=${WARMUP:-8}
 DURATION=${DURATION:-8}
 PORT=${PORT:-9870}
 RAW=bench/results/profile-raw
-OUT=bench/results/profile-$CONFIG.md
+NAME=$CONFIG${TAG:+-$TAG}
+OUT=bench/results/profile-$NAME.md
+[ -z "${JVM_FLAGS:-}" ] || [ -n "${TAG:-}" ] \
+    || { echo "error: JVM_FLAGS needs a TAG, so the report does not replace the one without them" >&2; exit 1; }
 
 command -v perf >/dev/null || { echo "error: perf is needed: apt-get install linux-perf" >&2; exit 1; }
 perf record -q -o /dev/null -- true >/dev/null 2>&1 \
@@ -37,7 +41,7 @@ if [[ " $SERVERS " == *" netty-"* ]] && [ ! -f benchmarks/target/benchmarks.jar 
     (cd benchmarks && mvn -q -DskipTests package)
 fi
 mkdir -p "$RAW"
-rm -f "$RAW"/profile-"$CONFIG"-*
+rm -f "$RAW"/profile-"$NAME"-*
 trap stop_server EXIT
 
 conns=${CONFIG%x*}
@@ -46,9 +50,9 @@ for round in $(seq 1 "$ROUNDS"); do
     order=$SERVERS
     if (( round % 2 == 0 )); then order=$(printf '%s\n' $SERVERS | tac | xargs); fi
     for server in $order; do
-        base="$RAW/profile-$CONFIG-$server-$round"
+        base="$RAW/profile-$NAME-$server-$round"
         # The perf map (JIT-compiled methods by address) is written when the JVM exits.
-        start_server "$server" "$PORT" "$base.log" -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit
+        start_server "$server" "$PORT" "$base.log" -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit ${JVM_FLAGS:-}
         # Sampling starts when the client starts measuring and lasts as long as its window.
         ( sleep "$WARMUP"; exec perf record -F 999 -p "$SERVER_PID" -o "$base.data" -- sleep "$DURATION" ) \
             >/dev/null 2>&1 &
@@ -64,5 +68,5 @@ for round in $(seq 1 "$ROUNDS"); do
             "$(grep '^server CPU' "$base.client.txt" | cut -d, -f2- | xargs)"
     done
 done
-python3 bench/profile.py "$CONFIG" "$RAW" $SERVERS > "$OUT"
+JVM_FLAGS=${JVM_FLAGS:-} python3 bench/profile.py "$NAME" "$RAW" $SERVERS > "$OUT"
 echo "wrote $OUT"

@@ -9,6 +9,8 @@
 # A build is a classes directory (e.g. /work/main/target/classes) or a jar. The echo server run on it
 # is that build's own samples (DIR/../test-classes) when they exist, else this tree's. Knobs:
 #   A_FLAGS / B_FLAGS   extra JVM flags, e.g. B_FLAGS=-Dweft.uring.multishotRecv=false
+#   JDK_FLAGS           extra JVM flags for the JDK's server, e.g. with A_FLAGS the same
+#                       -Djdk.virtualThreadScheduler.parallelism=1 (weft-A and the JDK on one carrier)
 #   CONFIGS="100x64 1000x64" ROUNDS=3 WARMUP=3 DURATION=4 IDLE_SECONDS=5 (0 skips it) JDK=1 (0 skips
 #   the JDK) PORT=9890. Writes bench/results/quick.md and bench/results/quick-raw/ (results.md stays).
 # To compare a build with itself plus a flag: bench/quick.sh /work/main/target/classes /work/main/target/classes
@@ -62,7 +64,7 @@ case $# in
        servers="weft-A weft-B" ;;
     *) echo "usage: bench/quick.sh [[A] B]   (A and B: weft classes dirs or jars)" >&2; exit 2 ;;
 esac
-[ "$JDK" = 1 ] && servers="$servers jdk-echo"
+[ "$JDK" = 1 ] && servers="$servers jdk-echo" && SERVER_FLAGS[jdk-echo]=${JDK_FLAGS:-}
 
 rm -rf "$RAW"
 mkdir -p "$RAW"
@@ -73,7 +75,8 @@ started=$(date +%s)
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr)"
     echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
     for s in $servers; do
-        [ -n "${SERVER_CP[$s]:-}" ] && echo "$s: ${SERVER_FLAGS[$s]:-}${SERVER_FLAGS[$s]:+ }-cp ${SERVER_CP[$s]}"
+        if [ -n "${SERVER_CP[$s]:-}" ]; then echo "$s: ${SERVER_FLAGS[$s]:-}${SERVER_FLAGS[$s]:+ }-cp ${SERVER_CP[$s]}"
+        elif [ -n "${SERVER_FLAGS[$s]:-}" ]; then echo "$s: ${SERVER_FLAGS[$s]}"; fi
     done
 } > "$RAW/machine.txt"
 cat "$RAW/machine.txt"
