@@ -171,7 +171,9 @@ def echo_section(raw, ab):
     lines = ["## Echo ping-pong, per load", "",
              "Client: bench/client/pingpong.c (one thread, epoll; every byte checked). rt/s = round trips per",
              "second; rt/CPU-s = round trips per second of server CPU (utime+stime of the server process over",
-             "the measured window); p50/p99/p99.9 in µs. Medians over rounds; ± = spread of rt/s over rounds.",
+             "the measured window); p50/p99/p99.9 in µs, of the round trips begun inside the window (one begun",
+             "in the warm-up is left out, so a stall of the server's first seconds is not counted here).",
+             "Medians over rounds; ± = spread of rt/s over rounds.",
              "Ratios are against the JDK's virtual-thread sockets (jdk-echo) in the same run: the ratio of the",
              "medians, then in parentheses the lowest and highest ratio of one round's pair.", ""]
     extra = f" | {ab[1]} / {ab[0]} rt/s, rt/CPU-s, p99" if ab else ""
