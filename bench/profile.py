@@ -135,12 +135,13 @@ def main():
     servers = [s for s in servers if found[s]]
     if not servers:
         sys.exit("no profiled round found under " + str(raw))
-    conns, size = config.split("-")[0].split("x")
+    load, _, tag = config.partition("-")  # the report's name: CONFIG, or CONFIG-TAG
+    conns, size = load.split("x")
     flags = os.environ.get("JVM_FLAGS", "")
     print(f"# Where the server's CPU goes per round trip: {int(conns):,} conn × {size} B"
           + (f", every JVM with `{flags}`" if flags else "") + "\n")
-    print("From `bench/profile.sh` (CONFIG=" + config.split("-")[0] + (f" TAG={config.split('-', 1)[1]} JVM_FLAGS={flags}" if flags else "")
-          + "): each server alone under the echo ping-pong,")
+    knobs = f"CONFIG={load}" + (f" TAG={tag}" if tag else "") + (f" JVM_FLAGS={flags}" if flags else "")
+    print(f"From `bench/profile.sh` ({knobs}): each server alone under the echo ping-pong,")
     print("`perf record -F 999` (cpu-clock) on the server process over the client's measured window;")
     print("the round with the median CPU per round trip of each server. Each group's share of the")
     print("samples times that round's CPU per round trip (utime + stime from /proc/PID/stat) gives")

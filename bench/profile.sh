@@ -12,7 +12,8 @@
 # round by CPU per round trip), WARMUP=8 s before sampling starts (the JIT settles; at 10,000
 # connections a late recompile deoptimizes every parked virtual thread once), DURATION=8 s
 # sampled, PORT=9870, JVM_FLAGS (extra flags for every server's JVM) with TAG (names the report
-# and raw files, e.g. TAG=1carrier JVM_FLAGS=-Djdk.virtualThreadScheduler.parallelism=1). Needs perf (apt-get install linux-perf) and permission to profile another
+# and raw files, e.g. TAG=1carrier JVM_FLAGS=-Djdk.virtualThreadScheduler.parallelism=1).
+# Needs perf (apt-get install linux-perf) and permission to profile another
 # process (root, or kernel.perf_event_paranoid <= 1). Writes bench/results/profile-CONFIG.md and
 # the raw perf reports under bench/results/profile-raw/ (profile-CONFIG-TAG.md with a TAG).
 set -euo pipefail
@@ -41,7 +42,9 @@ if [[ " $SERVERS " == *" netty-"* ]] && [ ! -f benchmarks/target/benchmarks.jar 
     (cd benchmarks && mvn -q -DskipTests package)
 fi
 mkdir -p "$RAW"
-rm -f "$RAW"/profile-"$NAME"-*
+for server in $SERVERS; do   # this report's own rounds only: not those of CONFIG-TAG reports
+    rm -f "$RAW/profile-$NAME-$server-"[0-9]*
+done
 trap stop_server EXIT
 
 conns=${CONFIG%x*}
