@@ -59,7 +59,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       same rules as {@link TcpConnection}.</li>
  * </ul>
  *
- * <p>Heap buffers are copied through pooled native buffers; direct buffers are used in place.
+ * <p>Heap buffers, and direct buffers of a shared arena (another thread may close it while a
+ * call waits), are copied through pooled native buffers on the caller's thread; other direct
+ * buffers are used in place.
  */
 public final class DatagramEndpoint implements ByteChannel {
     /** The largest UDP payload any datagram can carry (IPv6 without jumbograms; IPv4 allows 65,507). */
@@ -107,12 +109,14 @@ public final class DatagramEndpoint implements ByteChannel {
         readLock.lock();
         try {
             NativeDatagram.Received got;
-            if (dst.isDirect()) {
-                got = socket.receive(receiveInto.remaining(dst), readTimeoutNanos);
-                Reference.reachabilityFence(dst);
+            MemorySegment into = dst.isDirect() ? receiveInto.remaining(dst)
+                    : receiveInto.of(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+            if (dst.isDirect() && !receiveInto.freeableByOthers()) {
+                got = socket.receive(into, readTimeoutNanos);
             } else {
-                got = receiveThroughPool(dst);
+                got = receiveThroughPool(into);
             }
+            Reference.reachabilityFence(dst);
             dst.position(dst.position() + got.bytes());
             return new Received(got.sender(), got.bytes(), got.truncated());
         } finally {
@@ -120,14 +124,17 @@ public final class DatagramEndpoint implements ByteChannel {
         }
     }
 
-    private NativeDatagram.Received receiveThroughPool(ByteBuffer dst) throws IOException {
-        int room = Math.min(dst.remaining(), MAX_DATAGRAM); // no datagram is larger
+    /**
+     * Receives into a pooled native buffer and copies to {@code dst} on this thread: for memory
+     * the kernel may not hold while the receive waits (see {@link TcpConnection}).
+     */
+    private NativeDatagram.Received receiveThroughPool(MemorySegment dst) throws IOException {
+        int room = (int) Math.min(dst.byteSize(), MAX_DATAGRAM); // no datagram is larger
         BufferPool pool = runtime.buffers();
         MemorySegment buffer = pool.acquire(room);
         try {
             NativeDatagram.Received got = socket.receive(buffer.asSlice(0, room), readTimeoutNanos);
-            MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, dst.array(), dst.arrayOffset() + dst.position(),
-                    got.bytes());
+            MemorySegment.copy(buffer, 0, dst, 0, got.bytes());
             return got;
         } finally {
             pool.release(buffer);
@@ -191,8 +198,9 @@ public final class DatagramEndpoint implements ByteChannel {
         }
         writeLock.lock();
         try {
-            if (src.isDirect()) {
-                socket.send(sendFrom.remaining(src), target);
+            MemorySegment from = src.isDirect() ? sendFrom.remaining(src) : null;
+            if (from != null && !sendFrom.freeableByOthers()) {
+                socket.send(from, target);
                 Reference.reachabilityFence(src);
             } else {
                 sendThroughPool(src, target);

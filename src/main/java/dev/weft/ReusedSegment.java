@@ -21,22 +21,31 @@ final class ReusedSegment {
     private Object base;
     private MemorySegment whole;
     private MemorySegment window;
+    /** Whether another thread may free {@link #whole} while a call waits: see {@link CallerMemory}. */
+    private boolean freeableByOthers;
 
     /**
      * The segment over {@code direct}'s remaining bytes (position to limit).
      *
      * @throws IllegalStateException if the buffer's memory belongs to an arena that was closed
+     * @throws WrongThreadException if it belongs to another thread's confined arena
      */
     MemorySegment remaining(ByteBuffer direct) {
         if (direct != base) {
             // position 0, limit capacity: window() takes the caller's part each time
             remember(direct, MemorySegment.ofBuffer(direct.duplicate().clear()));
         }
-        if (!whole.scope().isAlive()) {
-            // the kernel would write into (or send) freed memory
-            throw new IllegalStateException("the buffer's memory was freed: its arena is closed");
-        }
+        CallerMemory.checkUsableHere(whole);
         return window(direct.position(), direct.remaining());
+    }
+
+    /**
+     * True when the last buffer's memory may be freed by another thread while a call waits (a
+     * shared arena's): the call must copy through memory of its own instead of handing this
+     * memory to the kernel.
+     */
+    boolean freeableByOthers() {
+        return freeableByOthers;
     }
 
     /** The segment over {@code length} bytes of {@code array} from {@code offset} (checked by the caller). */
@@ -51,6 +60,7 @@ final class ReusedSegment {
         base = memory;
         whole = all;
         window = all;
+        freeableByOthers = CallerMemory.freeableByOtherThreads(all);
     }
 
     private MemorySegment window(long offset, long length) {

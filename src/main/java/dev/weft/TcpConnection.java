@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.ref.Reference;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -46,7 +45,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  *
  * <p>Direct buffers are used in place (one whose memory was freed, its arena closed, is refused
- * with {@link IllegalStateException}). Heap buffers and arrays: on io_uring a write hands the
+ * with {@link IllegalStateException}; one of another thread's confined arena with
+ * {@link WrongThreadException}), except those of a shared arena: another thread may close that
+ * while a call waits, so their bytes are copied through pooled native buffers on the caller's
+ * thread, and closing the arena during a call fails the call with IllegalStateException (the
+ * JDK's channels make the close fail instead) without the kernel ever touching freed memory.
+ * Heap buffers and arrays: on io_uring a write hands the
  * array itself to the kernel while the socket buffer has room, and a read copies each received
  * chunk straight into it (with provided buffers, the default); otherwise (IOCP, one-shot recvs,
  * a send that must wait for room) the bytes are copied through pooled native buffers, because
@@ -96,7 +100,8 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
             var event = SocketEvents.beginRead();
             int n;
             if (dst.isDirect()) {
-                n = socket.read(readInto.remaining(dst), readTimeoutNanos);
+                MemorySegment into = readInto.remaining(dst);
+                n = readInto.freeableByOthers() ? readThroughPool(into) : socket.read(into, readTimeoutNanos);
                 Reference.reachabilityFence(dst);
             } else {
                 n = readIntoArray(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
@@ -135,15 +140,19 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
 
     /** Reads into the array itself where the backend can, else through a pooled native buffer. */
     private int readIntoArray(byte[] bytes, int offset, int length) throws IOException {
-        if (socket.readsIntoHeap()) {
-            return socket.read(readInto.of(bytes, offset, length), readTimeoutNanos);
-        }
-        return readThroughPool(bytes, offset, length);
+        MemorySegment into = readInto.of(bytes, offset, length);
+        return socket.readsIntoHeap() ? socket.read(into, readTimeoutNanos) : readThroughPool(into);
     }
 
-    private int readThroughPool(byte[] bytes, int offset, int length) throws IOException {
+    /**
+     * Reads into a pooled native buffer, then copies to {@code dst} on this thread: for memory
+     * the kernel may not hold while the read waits (heap memory the garbage collector moves, or
+     * a shared arena's, which another thread may free; the copy then fails with
+     * IllegalStateException, and the bytes received for it are lost with it).
+     */
+    private int readThroughPool(MemorySegment dst) throws IOException {
         BufferPool pool = runtime.buffers();
-        int chunk = Math.min(length, BufferPool.MAX_SIZE);
+        int chunk = (int) Math.min(dst.byteSize(), BufferPool.MAX_SIZE);
         if (socket.waitsForDataWithoutBuffer()) {
             socket.awaitReadable(readTimeoutNanos); // an idle connection holds no pooled buffer
         }
@@ -151,7 +160,7 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
         try {
             int n = socket.read(buffer.asSlice(0, chunk), readTimeoutNanos);
             if (n > 0) {
-                MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, bytes, offset, n);
+                MemorySegment.copy(buffer, 0, dst, 0, n);
             }
             return n;
         } finally {
@@ -214,11 +223,16 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
         try {
             var event = SocketEvents.beginWrite();
             if (src.isDirect()) {
-                socket.writeFully(writeFrom.remaining(src));
+                MemorySegment from = writeFrom.remaining(src);
+                if (writeFrom.freeableByOthers()) {
+                    writeThroughPool(from);
+                } else {
+                    socket.writeFully(from);
+                }
                 Reference.reachabilityFence(src);
                 src.position(src.position() + length);
             } else {
-                writeFromHeap(src.hasArray()
+                writeThroughPool(src.hasArray()
                         ? writeFrom.of(src.array(), src.arrayOffset() + src.position(), length)
                         : MemorySegment.ofBuffer(src)); // a read-only buffer
                 src.position(src.position() + length);
@@ -240,7 +254,7 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
         writeLock.lock();
         try {
             var event = SocketEvents.beginWrite();
-            writeFromHeap(writeFrom.of(bytes, offset, length));
+            writeThroughPool(writeFrom.of(bytes, offset, length));
             SocketEvents.endWrite(event, this, length);
         } finally {
             writeLock.unlock();
@@ -248,11 +262,13 @@ public final class TcpConnection implements ByteChannel, ScatteringByteChannel, 
     }
 
     /**
-     * Sends heap memory as it is while the socket buffer has room, where the backend can (the
-     * common case: no copy); the rest goes through a pooled native buffer, which the kernel may
-     * hold while a send waits for room.
+     * Sends memory the kernel may not hold while a send waits (heap memory the garbage
+     * collector moves, or a shared arena's, which another thread may free): as it is while the
+     * socket buffer has room, where the backend can (the common case: no copy; the memory is
+     * held only during that system call); the rest is copied, on this thread, into a pooled
+     * native buffer, which the kernel may hold while a send waits for room.
      */
-    private void writeFromHeap(MemorySegment src) throws IOException {
+    private void writeThroughPool(MemorySegment src) throws IOException {
         long sent = socket.sendsWithoutWaiting() ? socket.sendWithoutWaiting(src) : 0;
         long left = src.byteSize() - sent;
         if (left == 0) {

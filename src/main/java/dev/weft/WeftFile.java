@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
@@ -44,9 +45,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * stream} views write at the end of the file; positional writes then behave as FileChannel's on
  * the same OS (Linux appends them, Windows writes at the position).
  *
- * <p>Direct buffers are handed to the kernel in place; heap buffers are copied through the
- * runtime's pooled native buffers, at most 64 KiB per kernel operation, so a read into a heap
- * buffer may return fewer bytes than it has room for (as FileChannel may).
+ * <p>Direct buffers are handed to the kernel in place; heap buffers, and direct buffers of a
+ * shared arena (another thread may close it while a call waits), are copied through the
+ * runtime's pooled native buffers on the caller's thread, at most 64 KiB per kernel operation,
+ * so a read into such a buffer may return fewer bytes than it has room for (as FileChannel
+ * may).
  *
  * <p>Supported options: READ, WRITE, APPEND, CREATE, CREATE_NEW, TRUNCATE_EXISTING (SPARSE is
  * accepted and ignored); others throw UnsupportedOperationException. Opening, {@link #size()},
@@ -90,20 +93,26 @@ public final class WeftFile implements Closeable {
         if (!dst.hasRemaining()) {
             return 0;
         }
+        MemorySegment into = MemorySegment.ofBuffer(dst);
         if (dst.isDirect()) {
-            int n = file.read(MemorySegment.ofBuffer(dst), position);
-            if (n > 0) {
-                dst.position(dst.position() + n);
+            CallerMemory.checkUsableHere(into);
+            if (!CallerMemory.freeableByOtherThreads(into)) {
+                int n = file.read(into, position);
+                Reference.reachabilityFence(dst);
+                if (n > 0) {
+                    dst.position(dst.position() + n);
+                }
+                return n;
             }
-            return n;
         }
+        // heap memory, or a shared arena's: copied on this thread (see TcpConnection)
         BufferPool pool = runtime.buffers();
         int chunk = Math.min(dst.remaining(), BufferPool.MAX_SIZE);
         MemorySegment buffer = pool.acquire(chunk);
         try {
             int n = file.read(buffer.asSlice(0, chunk), position);
             if (n > 0) {
-                MemorySegment.ofBuffer(dst).copyFrom(buffer.asSlice(0, n));
+                into.copyFrom(buffer.asSlice(0, n));
                 dst.position(dst.position() + n);
             }
             return n;
@@ -129,11 +138,13 @@ public final class WeftFile implements Closeable {
      * make each end-of-file write atomic, appends through this file are serialized, as
      * FileChannel serializes them: a Windows write to "end of file" (an OVERLAPPED offset of all
      * ones) is not atomic against another in flight (under Wine records were lost). On Linux
-     * O_APPEND is, so only a heap buffer that goes out in several chunks takes the lock.
+     * O_APPEND is, so only a buffer copied out in several chunks (heap memory, or a shared
+     * arena's) takes the lock.
      */
     int append(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");
-        boolean oneKernelWrite = src.isDirect() || src.remaining() <= BufferPool.MAX_SIZE;
+        boolean oneKernelWrite = src.remaining() <= BufferPool.MAX_SIZE
+                || src.isDirect() && !CallerMemory.freeableByOtherThreads(MemorySegment.ofBuffer(src));
         if (oneKernelWrite && file.appendsAtomically()) {
             return writeAll(src, NativeFile.END_OF_FILE);
         }
@@ -151,15 +162,20 @@ public final class WeftFile implements Closeable {
             throw new NonWritableChannelException();
         }
         int length = src.remaining();
+        MemorySegment from = MemorySegment.ofBuffer(src);
         if (src.isDirect()) {
-            file.writeFully(MemorySegment.ofBuffer(src), position);
-            src.position(src.position() + length);
-            return length;
+            CallerMemory.checkUsableHere(from);
+            if (!CallerMemory.freeableByOtherThreads(from)) {
+                file.writeFully(from, position);
+                Reference.reachabilityFence(src);
+                src.position(src.position() + length);
+                return length;
+            }
         }
+        // heap memory, or a shared arena's: copied on this thread (see TcpConnection)
         BufferPool pool = runtime.buffers();
         MemorySegment buffer = pool.acquire(Math.min(length, BufferPool.MAX_SIZE));
         try {
-            MemorySegment from = MemorySegment.ofBuffer(src);
             long done = 0;
             while (done < length) {
                 int chunk = (int) Math.min(length - done, buffer.byteSize());

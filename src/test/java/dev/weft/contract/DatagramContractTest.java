@@ -7,6 +7,7 @@ import dev.weft.DatagramEndpoint;
 import dev.weft.WeftRuntime;
 import dev.weft.reliability.LeakCheck;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
@@ -237,6 +238,39 @@ class DatagramContractTest {
             assertThat(got.bytes()).isEqualTo(Math.min(size, 100));
             assertThat((byte[]) result[1]).isEqualTo(Arrays.copyOf(sent, Math.min(size, 100)));
         }
+    }
+
+    /**
+     * A shared arena can be closed by another thread while a receive waits on its memory: the
+     * receive fails with IllegalStateException instead of landing in freed memory (40 MiB, so
+     * that it is unmapped when freed), and the endpoint keeps working. Shared-arena buffers
+     * otherwise carry datagrams both ways.
+     */
+    @Test
+    void aSharedArenaClosedUnderAWaitingReceiveFailsItAndNothingLandsInFreedMemory() throws Exception {
+        DatagramEndpoint a = bind(ipv4());
+        DatagramEndpoint b = bind(ipv4());
+        byte[] sent = payload(1_000, 77);
+        try (Arena arena = Arena.ofShared()) {
+            ByteBuffer out = arena.allocate(sent.length).asByteBuffer().put(sent).flip();
+            ByteBuffer in = arena.allocate(2_000).asByteBuffer();
+            a.send(out, b.localAddress());
+            assertThat(b.receive(in).bytes()).isEqualTo(sent.length);
+            assertThat(contents(in)).isEqualTo(sent);
+        }
+
+        Arena arena = Arena.ofShared();
+        ByteBuffer doomed = arena.allocate(40 << 20).asByteBuffer();
+        var receiver = Background.start("receiver-of-closed-arena", () -> b.receive(doomed));
+        Background.awaitParked(receiver.thread());
+        arena.close();
+        a.send(ByteBuffer.wrap(sent), b.localAddress());
+        assertThat(Background.failureOf(receiver)).isInstanceOf(IllegalStateException.class);
+
+        a.send(ByteBuffer.wrap(sent), b.localAddress());
+        ByteBuffer next = ByteBuffer.allocateDirect(2_000);
+        assertThat(b.receive(next).bytes()).isEqualTo(sent.length);
+        assertThat(contents(next)).isEqualTo(sent);
     }
 
     @Test

@@ -76,6 +76,38 @@ class FileContractTest extends FileTestBase {
         assertThat(back.array()).isEqualTo(more);
     }
 
+    /**
+     * A shared arena's buffers (which weft copies through its own buffers, since another
+     * thread may close the arena while a call waits) write and read back byte for byte,
+     * larger than one pooled buffer, and one whose arena is closed is refused before any I/O.
+     */
+    @Test
+    void sharedArenaBuffersWriteAndReadBackByteForByte() throws Exception {
+        Path path = dir.resolve("shared");
+        WeftFile file = open(path, READ, WRITE, CREATE);
+        byte[] bytes = Payload.random(300_001, 9);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            ByteBuffer src = arena.allocate(bytes.length).asByteBuffer().put(bytes).flip();
+            assertThat(file.write(src, 0)).isEqualTo(bytes.length);
+            assertThat(Files.readAllBytes(path)).isEqualTo(bytes);
+            ByteBuffer dst = arena.allocate(bytes.length).asByteBuffer();
+            while (dst.hasRemaining()) {
+                assertThat(file.read(dst, dst.position())).isPositive();
+            }
+            byte[] back = new byte[bytes.length];
+            dst.flip().get(back);
+            assertThat(back).isEqualTo(bytes);
+        }
+        java.lang.foreign.Arena closed = java.lang.foreign.Arena.ofShared();
+        ByteBuffer freed = closed.allocate(64).asByteBuffer();
+        closed.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> file.read(freed, 0))
+                .isInstanceOf(IllegalStateException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> file.write(freed, 0))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(Files.readAllBytes(path)).as("the file after the refused calls").isEqualTo(bytes);
+    }
+
     @Test
     void endOfFileIsMinusOneAndAReadAcrossItReturnsWhatIsThere() throws Exception {
         Path path = dir.resolve("eof");
