@@ -2,6 +2,9 @@ package dev.weft;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
 
 /**
  * What a call may assume about the memory of a caller's direct buffer while the call waits on
@@ -24,10 +27,20 @@ import java.lang.foreign.MemorySegment;
  */
 final class CallerMemory {
     /**
-     * The class of a shared arena's scope. Learned from a shared arena rather than named, so
-     * that nothing here depends on the JDK's internal class names.
+     * The class of a shared arena's scope. The classes here are learned from probes rather than
+     * named, so that nothing depends on the JDK's internal class names.
      */
     private static final Class<?> SHARED_SCOPE;
+    /**
+     * The classes of scopes nothing can close: a buffer's from {@code allocateDirect} (and a
+     * heap array's), the global arena's, an automatic arena's. Memory of any other scope is
+     * checked on every call.
+     */
+    private static final Set<Class<?>> NEVER_CLOSED = Set.copyOf(List.of( // copyOf: some are the same class
+            MemorySegment.ofBuffer(ByteBuffer.allocateDirect(1)).scope().getClass(),
+            MemorySegment.ofArray(new byte[1]).scope().getClass(),
+            Arena.global().scope().getClass(),
+            Arena.ofAuto().allocate(1).scope().getClass()));
 
     static {
         try (Arena probe = Arena.ofShared()) {
@@ -52,6 +65,14 @@ final class CallerMemory {
         if (!memory.isAccessibleBy(Thread.currentThread())) {
             throw new WrongThreadException("the buffer's memory belongs to another thread's confined arena");
         }
+    }
+
+    /**
+     * True when the memory's arena can be closed, so that {@link #checkUsableHere} must look at
+     * every call; false for memory that lives as long as it is reachable (a call holds it).
+     */
+    static boolean closable(MemorySegment memory) {
+        return !NEVER_CLOSED.contains(memory.scope().getClass());
     }
 
     /** True when a thread other than the caller may free the memory while a call waits on it. */

@@ -21,7 +21,9 @@ final class ReusedSegment {
     private Object base;
     private MemorySegment whole;
     private MemorySegment window;
-    /** Whether another thread may free {@link #whole} while a call waits: see {@link CallerMemory}. */
+    /** Whether {@link #whole}'s arena can be closed, so each call checks it: see {@link CallerMemory}. */
+    private boolean closable;
+    /** Whether another thread may free {@link #whole} while a call waits. */
     private boolean freeableByOthers;
 
     /**
@@ -35,7 +37,9 @@ final class ReusedSegment {
             // position 0, limit capacity: window() takes the caller's part each time
             remember(direct, MemorySegment.ofBuffer(direct.duplicate().clear()));
         }
-        CallerMemory.checkUsableHere(whole);
+        if (closable) {
+            CallerMemory.checkUsableHere(whole);
+        }
         return window(direct.position(), direct.remaining());
     }
 
@@ -60,6 +64,7 @@ final class ReusedSegment {
         base = memory;
         whole = all;
         window = all;
+        closable = CallerMemory.closable(all);
         freeableByOthers = CallerMemory.freeableByOtherThreads(all);
     }
 
