@@ -13,7 +13,10 @@
  * its end, so "round trips per server CPU-second" compares like with like. Latencies are of the
  * round trips begun inside the window (those begun in the warm-up are counted, and their longest
  * reported, apart), in a log-linear histogram (about 3 % resolution), so 10,000 connections cost
- * no memory per sample.
+ * no memory per sample. How evenly the server served the connections is counted too: each
+ * connection's round trips inside the window, reported as their minimum, 1st percentile, median and
+ * maximum (a tail in the latencies with even counts means the order of service changes from one
+ * pass over the connections to the next; a low minimum means some connection is kept waiting).
  * The last line is machine-readable: RESULT key=value ...
  */
 #define _GNU_SOURCE
@@ -177,6 +180,7 @@ typedef struct {
     int busy;        /* a round trip is in flight */
     int want_out;    /* registered for EPOLLOUT because a write was short */
     int64_t started; /* when this round trip's first byte was written */
+    uint32_t in_window; /* round trips of this connection completed inside the measured window */
 } conn;
 
 static int epfd;
@@ -318,7 +322,27 @@ typedef struct {
     double seconds, client_cpu_s;
     long long server_ticks;    /* -1 if not measured */
     long long server_user_ticks; /* the part of server_ticks spent in user space */
+    uint32_t fairness[4];      /* round trips per connection in the window: min, 1st percentile, median, max */
 } outcome;
+
+static int compare_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* How evenly the server served the connections: a fair server gives each about as many round
+ * trips; one it keeps coming back to late shows as a low 1st percentile or minimum. */
+static void measure_fairness(const conn *conns, int count, outcome *out) {
+    uint32_t *counts = malloc(sizeof(uint32_t) * (size_t)count);
+    if (!counts) die("out of memory");
+    for (int i = 0; i < count; i++) counts[i] = conns[i].in_window;
+    qsort(counts, (size_t)count, sizeof(uint32_t), compare_u32);
+    out->fairness[0] = counts[0];
+    out->fairness[1] = counts[count / 100];
+    out->fairness[2] = counts[count / 2];
+    out->fairness[3] = counts[count - 1];
+    free(counts);
+}
 
 /* Drives every connection until the window closes and every round trip in flight is back. */
 static void run_load(const options *o, conn *conns, outcome *out) {
@@ -379,6 +403,7 @@ static void run_load(const options *o, conn *conns, outcome *out) {
             if (second < out->seconds_tracked) out->per_second[second]++;
             if (measuring) {
                 out->round_trips++;
+                c->in_window++;
                 uint64_t took = (uint64_t)(now - c->started);
                 /* One that began in the warm-up belongs to it: a stall of the server's first
                  * seconds (seen: 9.7 s, while the JDK's echo ran one carrier with a p99.9 of
@@ -401,6 +426,7 @@ static void run_load(const options *o, conn *conns, outcome *out) {
             }
         }
     }
+    if (o->mode == MODE_PINGPONG) measure_fairness(conns, o->conns, out);
 }
 
 static void report(const options *o, const outcome *r) {
@@ -431,6 +457,9 @@ static void report(const options *o, const outcome *r) {
     printf("per second:");
     for (int i = 0; i < r->seconds_tracked && i < o->warmup_s + o->duration_s; i++) printf(" %" PRIu64, r->per_second[i]);
     printf(" (round trips in each second from the start; the window starts at %.1f s)\n", o->warmup_s);
+    if (o->mode == MODE_PINGPONG)
+        printf("round trips per connection in the window: min %u, 1st percentile %u, median %u, max %u\n",
+               r->fairness[0], r->fairness[1], r->fairness[2], r->fairness[3]);
     printf("verified: %" PRIu64 " round trips (%" PRIu64 " with warm-up and drain), every byte checked, "
            "%d connections intact\n", r->round_trips, r->all_round_trips, o->conns);
     printf("RESULT conns=%d size=%d rt_per_s=%.0f mb_per_s=%.2f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f "
@@ -439,8 +468,12 @@ static void report(const options *o, const outcome *r) {
     if (server_pct >= 0)
         printf(" server_cpu_pct=%.1f rt_per_server_cpu_s=%.0f server_user_us_per_rt=%.2f server_sys_us_per_rt=%.2f",
                server_pct, rt_per_cpu, user_us, sys_us);
-    printf(" total_rt=%" PRIu64 " straddling_rt=%" PRIu64 " straddling_max_us=%.1f\n", r->all_round_trips,
+    printf(" total_rt=%" PRIu64 " straddling_rt=%" PRIu64 " straddling_max_us=%.1f", r->all_round_trips,
            r->straddling, r->straddling_max_ns / 1e3);
+    if (o->mode == MODE_PINGPONG)
+        printf(" conn_rt_min=%u conn_rt_p1=%u conn_rt_median=%u conn_rt_max=%u", r->fairness[0], r->fairness[1],
+               r->fairness[2], r->fairness[3]);
+    printf("\n");
 }
 
 int main(int argc, char **argv) {

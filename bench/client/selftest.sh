@@ -9,11 +9,12 @@ cd "$(dirname "$(readlink -f "$0")")/../.."
 source bench/lib.sh
 build_pingpong || exit 1
 
-# A threaded echo server with one deliberate fault: ok | corrupt | extra | close.
+# A threaded echo server with one deliberate fault: ok | corrupt | extra | close | lag (the first
+# connection's echoes wait 20 ms each; the others are served at once).
 # It prints its port once listening.
 serve() {
     exec python3 -u - "$1" <<'PY'
-import socket, sys, threading
+import socket, sys, threading, time
 fault = sys.argv[1]
 listener = socket.create_server(("127.0.0.1", 0), backlog=1024)
 print(listener.getsockname()[1], flush=True)
@@ -24,10 +25,12 @@ def receive(conn):
     except ConnectionResetError:   # the client gave up on a faulty echo: expected here
         return b""
 
-def echo(conn):
+def echo(conn, first):
     seen = 0
     with conn:
         while data := receive(conn):
+            if fault == "lag" and first:
+                time.sleep(0.02)
             seen += len(data)
             if seen > 20000:
                 if fault == "corrupt":
@@ -38,9 +41,11 @@ def echo(conn):
                     return
             conn.sendall(data)
 
+accepted = 0
 while True:
     conn, _ = listener.accept()
-    threading.Thread(target=echo, args=(conn,), daemon=True).start()
+    threading.Thread(target=echo, args=(conn, accepted == 0), daemon=True).start()
+    accepted += 1
 PY
 }
 
@@ -81,9 +86,9 @@ check "a server that closes"    fail "the server closed"             close   -c 
 check "a corrupted large echo"  fail "the echo differs"              corrupt -c 1 -s 65536 -w 0.5 -d 1
 # The numbers: percentiles in order, and the server CPU read from /proc/PID/stat of the given PID:
 # nothing for a sleeping process, something for a spinning one, and split into user space and kernel.
-numbers() {   # numbers SERVER_PID -> the RESULT line of a short run against a correct echo server
+numbers() {   # numbers SERVER_PID [FAULT] -> the RESULT line of a short run against an echo server
     local port out
-    coproc SERVER { serve ok; }
+    coproc SERVER { serve "${2:-ok}"; }
     local server=$SERVER_PID
     read -r port <&"${SERVER[0]}"
     out=$(timeout 30 "$PINGPONG" -c 10 -s 64 -w 0.2 -d 1 --server-pid "$1" "127.0.0.1:$port" 2>&1 | grep '^RESULT')
@@ -109,6 +114,21 @@ for probe in "sleeping:$sleeper:cpu == 0 && user == 0 && sys == 0" "spinning:$sp
     fi
 done
 kill "$sleeper" "$spinner"
+
+# Round trips per connection: in order, and a connection the server keeps waiting shows as the minimum.
+for probe in "even:ok:min >= 1 && min <= p1 && p1 <= med && med <= max" "one lagging:lag:min >= 1 && min * 10 < med && med <= max"; do
+    IFS=: read -r what fault condition <<<"$probe"
+    result=$(numbers 0 "$fault")
+    if awk -v r="$result" "BEGIN {
+            n = split(r, kv, \" \"); for (i = 2; i <= n; i++) { split(kv[i], p, \"=\"); v[p[1]] = p[2] + 0 }
+            min = v[\"conn_rt_min\"]; p1 = v[\"conn_rt_p1\"]; med = v[\"conn_rt_median\"]; max = v[\"conn_rt_max\"]
+            ok = (\"conn_rt_min\" in v) && ($condition)
+            exit !ok }"; then
+        echo "PASS numbers, round trips per connection, $what"
+    else
+        echo "FAIL numbers, round trips per connection, $what: $result"; failures=$((failures + 1))
+    fi
+done
 
 if ! refused=$("$PINGPONG" -c 1 -s 64 -w 0 -d 0.1 127.0.0.1:1 2>&1) && grep -q "Connection refused" <<<"$refused"; then
     echo "PASS no server"
