@@ -230,7 +230,7 @@ final class UringSocket extends NativeSocket {
 
     @Override
     protected void release() {
-        sendFinFirst();
+        closer.sendFin(this::sendFinFirst); // before the descriptor's close, which comes through the closer too
         reader.unregister();
         writer.unregister();
         Arena arena = connectArena;
