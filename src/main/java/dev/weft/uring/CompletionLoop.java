@@ -58,7 +58,10 @@ final class CompletionLoop implements Runnable {
                 if (ring.hasOwnerWork()) {
                     continue; // queued while working
                 }
-                if (!reaper.isReaping() && ring.hasCompletions()) {
+                // Read once: a turn that ends between two reads would have this thread skip the
+                // look at the CQ (still reaping) and then wait without a limit (no longer).
+                boolean reaping = reaper.isReaping();
+                if (!reaping && ring.hasCompletions()) {
                     reaper.wake();
                     continue;
                 }
@@ -68,7 +71,7 @@ final class CompletionLoop implements Runnable {
                 // a wake-up, is therefore bounded; after one quiet period the wait is not. Only
                 // this thread starts a turn, so none can start (and end) while it sleeps without
                 // a limit.
-                woken = ring.awaitWork(reaper.isReaping() || woken ? RECHECK_MILLIS : -1);
+                woken = ring.awaitWork(reaping || woken ? RECHECK_MILLIS : -1);
             }
             // broken: logged by the ring; nothing can complete any more
         } catch (InterruptedException e) {
