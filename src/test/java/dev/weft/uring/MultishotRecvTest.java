@@ -339,13 +339,65 @@ class MultishotRecvTest {
     void readTimeoutsRacingWithArrivingDataLoseAndDuplicateNothing() throws Exception {
         open(32, 128);
         NativeSocket[] p = pair();
+        assertThat(readAllWithRacingTimeouts(p, arena.allocate(333), 700, 5)).as("timeouts that raced with data")
+                .isPositive();
+        assertThat(receiver(p).armed()).as("still armed after timeouts").isTrue();
+        p[0].close();
+        p[1].close();
+    }
+
+    /**
+     * The same race on the fallback: with every ring buffer held by another connection, each read
+     * is a one-shot recv that a timeout cancels in the kernel (the suspect of a reader once seen
+     * left parked under strace, see README). Native memory is received into directly, heap memory
+     * through the bounce buffer, whose copy must neither be lost to a cancel nor land twice.
+     */
+    @Test
+    void readTimeoutsRacingWithOneShotRecvsLoseAndDuplicateNothing() throws Exception {
+        open(4, 64);
+        Hog hog = hogEveryBuffer(8);
+        NativeSocket[] intoNative = pair();
+        NativeSocket[] intoHeap = pair();
+        // Pieces of at most one ring buffer's size, so that even the reader through the 64-byte
+        // bounce buffer keeps up with the writer and waits in its gaps (each one-shot recv is
+        // a round trip through the ring's owner thread).
+        assertThat(readAllWithRacingTimeouts(intoNative, arena.allocate(333), 64, 9))
+                .as("timeouts that raced with one-shot recvs into native memory").isPositive();
+        assertThat(readAllWithRacingTimeouts(intoHeap, MemorySegment.ofArray(new byte[333]), 64, 10))
+                .as("timeouts that raced with one-shot recvs into heap memory").isPositive();
+        assertThat(receiver(intoNative).oneShots()).as("reads into native memory (333 bytes at most each)")
+                .isGreaterThanOrEqualTo(60_000 / 333);
+        assertThat(receiver(intoHeap).oneShots()).as("reads through the bounce buffer (64 bytes at most each)")
+                .isGreaterThanOrEqualTo(60_000 / 64);
+        assertThat(receiver(intoNative).arms() + receiver(intoHeap).arms())
+                .as("multishot recvs armed with the pool exhausted").isZero();
+        hog.drain();
+        for (NativeSocket s : new NativeSocket[] {hog.ends[0], hog.ends[1], intoNative[0], intoNative[1],
+                intoHeap[0], intoHeap[1]}) {
+            s.close();
+        }
+    }
+
+    private static MultishotReceiver receiver(NativeSocket[] p) {
+        return ((UringSocket) p[1]).receiver();
+    }
+
+    /**
+     * Sends 60,000 patterned bytes from {@code p[0]} in random pieces of 1 to {@code maxPiece}
+     * bytes with random gaps of up to 1 ms, and reads them at {@code p[1]} into {@code dst} with
+     * timeouts short enough to expire in those gaps; checks every byte arrives once and in order.
+     *
+     * @return how many reads timed out
+     */
+    private int readAllWithRacingTimeouts(NativeSocket[] p, MemorySegment dst, int maxPiece, int seed)
+            throws Exception {
         int size = 60_000;
-        MemorySegment data = pattern(arena, size, 5);
+        MemorySegment data = pattern(arena, size, seed);
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
             try {
                 ThreadLocalRandom r = ThreadLocalRandom.current();
                 for (int at = 0; at < size; ) {
-                    int n = Math.min(size - at, 1 + r.nextInt(700));
+                    int n = Math.min(size - at, 1 + r.nextInt(maxPiece));
                     p[0].writeFully(data.asSlice(at, n));
                     at += n;
                     // Gaps for reads to time out in (sleep: a park may return at once on the
@@ -356,7 +408,6 @@ class MultishotRecvTest {
                 throw new RuntimeException(e);
             }
         }, r -> Thread.ofVirtual().start(r));
-        MemorySegment dst = arena.allocate(333);
         long got = 0;
         int timeouts = 0;
         ThreadLocalRandom r = ThreadLocalRandom.current();
@@ -371,10 +422,7 @@ class MultishotRecvTest {
             }
         }
         writer.get(10, TimeUnit.SECONDS);
-        assertThat(timeouts).as("timeouts that raced with data").isPositive();
-        assertThat(((UringSocket) p[1]).receiver().armed()).as("still armed after timeouts").isTrue();
-        p[0].close();
-        p[1].close();
+        return timeouts;
     }
 
     @Test
