@@ -27,6 +27,9 @@ public final class Debug {
     private static final int KEPT = 16;
     private static final AtomicLong violations = new AtomicLong();
     private static final List<String> recent = new ArrayList<>(); // guarded by itself
+    private static final AtomicLong slowCancels = new AtomicLong();
+    private static volatile String lastSlowCancel;
+    private static final System.Logger LOG = System.getLogger("dev.weft");
 
     private Debug() {
     }
@@ -57,6 +60,27 @@ public final class Debug {
         synchronized (recent) {
             return List.copyOf(recent);
         }
+    }
+
+    /**
+     * Reports a cancelled op whose completion is long overdue (see {@link PendingOp#await}): a
+     * device that cannot cancel what it started, or a weft bug that left the op with nobody to
+     * complete it. Logged as a warning and counted, in every mode; the op is still waited for.
+     */
+    static void slowCancel(String message) {
+        slowCancels.incrementAndGet();
+        lastSlowCancel = message;
+        LOG.log(System.Logger.Level.WARNING, "weft: " + message);
+    }
+
+    /** Slow cancels reported in this JVM since it started. */
+    public static long slowCancels() {
+        return slowCancels.get();
+    }
+
+    /** The message of the last slow cancel reported, or null. */
+    public static String lastSlowCancel() {
+        return lastSlowCancel;
     }
 
     /** Fills {@code memory} with {@link #POISON} when the debug mode is on; otherwise does nothing. */

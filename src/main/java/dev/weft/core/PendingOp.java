@@ -35,6 +35,12 @@ public class PendingOp {
 
     private static final VarHandle STATE;
 
+    /**
+     * How long a cancelled op may wait for its completion before the wait is reported (see
+     * {@link #await}); a test may shorten it.
+     */
+    static volatile long slowCancelNanos = 10_000_000_000L;
+
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(PendingOp.class, "state", int.class);
@@ -182,6 +188,8 @@ public class PendingOp {
     public final Wake await(long deadlineNanos, Runnable canceller) {
         Wake wake = Wake.COMPLETED;
         boolean interruptCleared = false;
+        long cancelledAt = 0;
+        boolean reported = false;
         while (!isDone()) {
             if (wake == Wake.COMPLETED) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -191,6 +199,7 @@ public class PendingOp {
                 }
                 if (wake != Wake.COMPLETED) {
                     markCancelRequested();
+                    cancelledAt = System.nanoTime();
                     canceller.run();
                     continue;
                 }
@@ -205,8 +214,20 @@ public class PendingOp {
                 // the wait and set again after: a waiter that polled instead kept a carrier busy,
                 // and with it the virtual thread that would have reaped its completion.
                 interruptCleared |= Thread.interrupted();
-                if (!isDone()) {
+                if (isDone()) {
+                    break;
+                }
+                // The OS answers a cancel promptly; a completion still missing long after is
+                // reported once (with what the backend knows of the op), then still waited for.
+                long waited = System.nanoTime() - cancelledAt;
+                if (reported) {
                     LockSupport.park(this);
+                } else if (waited < slowCancelNanos) {
+                    LockSupport.parkNanos(this, slowCancelNanos - waited);
+                } else {
+                    reported = true;
+                    Debug.slowCancel("still no completion " + waited / 1_000_000 + " ms after cancelling a wait that "
+                            + wake + ": " + this + " " + describeInFlight() + "; still waiting for it");
                 }
             }
         }
@@ -214,6 +235,15 @@ public class PendingOp {
             Thread.currentThread().interrupt();
         }
         return wake;
+    }
+
+    /**
+     * What the backend knows of this op while it is in flight (its submission, the state of the
+     * queue it went to), for the report of a cancel whose completion is long overdue; empty by
+     * default. Called on the waiter's thread; must not block.
+     */
+    protected String describeInFlight() {
+        return "";
     }
 
     /** Parks until the completion arrives, whatever happens; used where no cancel is possible. */

@@ -49,6 +49,11 @@ final class Doorbell implements AutoCloseable {
         Pollfd.events(pollfd, (short) Pollfd.POLLIN);
     }
 
+    /** True from a {@link #ring} until the owner {@link #answered} it. */
+    boolean isRung() {
+        return rung.get();
+    }
+
     /** The eventfd, to register with the ring. */
     int fd() {
         return fd;

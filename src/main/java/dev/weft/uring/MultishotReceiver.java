@@ -80,6 +80,8 @@ final class MultishotReceiver implements Completion {
     private static final int CLOSING = 5;
     /** Torn down. */
     private static final int CLOSED = 6;
+    /** The states by number, for {@link #describe}. */
+    private static final String[] STATE_NAMES = {"IDLE", "ARMED", "PAUSING", "SINGLE", "ENDED", "CLOSING", "CLOSED"};
 
     // Queue entries: kind in bits 56..58, buffer id in 32..47, length or errno in 0..31. Never 0.
     private static final long DATA = 1L << 56;
@@ -153,6 +155,7 @@ final class MultishotReceiver implements Completion {
         this.closeDescriptor = closeDescriptor;
         this.slot = ring.ops().register(this);
         reader.beforeFinish(this::singleDone);
+        reader.describedBy(this::describe);
     }
 
     // ---- the reader's side ----
@@ -548,6 +551,13 @@ final class MultishotReceiver implements Completion {
             bounceArena.close();
             accounting.freed(bounce.byteSize());
         }
+    }
+
+    /** The receiver's state, for a report of its reader (see {@link UringOp#describedBy}). */
+    String describe() {
+        return "receiver " + STATE_NAMES[state] + ", chunks queued " + queuedChunks + ", a reader waiting: "
+                + (WAITING.getVolatile(this) != null) + ", ring buffers exhausted: " + buffers.exhausted()
+                + ", armed " + arms + " times, " + oneShots + " one-shot recvs";
     }
 
     // ---- for tests ----

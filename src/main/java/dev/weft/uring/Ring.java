@@ -209,6 +209,12 @@ final class Ring implements AutoCloseable {
         return hasCompletions();
     }
 
+    /** This ring and the state of its queues, for a report; any thread, no lock. */
+    String describe() {
+        return this + " (CQEs waiting: " + hasCompletions() + ", reaping turn taken: " + reaping.get()
+                + ", closed: " + closed + ", broken: " + broken + ", " + submissions.describe() + ")";
+    }
+
     /** True when at least one CQE waits to be reaped; a plain memory read. */
     boolean hasCompletions() {
         return !closed && cq.ready();

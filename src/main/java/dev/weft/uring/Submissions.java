@@ -70,6 +70,13 @@ final class Submissions {
         this.submitErrno = arena.allocate(LibC.CAPTURE_STATE_LAYOUT);
     }
 
+    /** The owner's state and what waits for it, for a report; any thread, no lock. */
+    String describe() {
+        Thread o = owner;
+        return "owner " + (o == null ? "none" : o.getName() + " " + o.getState()) + (ownerStopped ? " (stopped)" : "")
+                + ", requests queued for it: " + requests.size() + ", doorbell rung: " + doorbell.isRung();
+    }
+
     /** Native bytes this object allocated from the ring's arena. */
     long nativeBytes() {
         return submitErrno.byteSize();

@@ -4,6 +4,7 @@ import dev.weft.core.PendingOp;
 import dev.weft.core.SocketError;
 import java.lang.foreign.MemorySegment;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 import static dev.weft.bindings.linux.Errno.ENOMEM;
 
@@ -24,6 +25,8 @@ final class UringOp extends PendingOp implements Completion {
     private MemorySegment inUse;
     /** Runs before each completion is reported (see {@link #beforeFinish}); null for none. */
     private IntConsumer beforeFinish;
+    /** Describes the op's owner for a report (see {@link #describedBy}); null for none. */
+    private Supplier<String> owner;
 
     UringOp(Rings rings) {
         this.rings = rings;
@@ -67,6 +70,22 @@ final class UringOp extends PendingOp implements Completion {
      */
     void beforeFinish(IntConsumer hook) {
         this.beforeFinish = hook;
+    }
+
+    /**
+     * Sets what a report of this op says of the object that drives it (a socket's receiver);
+     * set once, before the op is first used.
+     */
+    void describedBy(Supplier<String> ownerState) {
+        this.owner = ownerState;
+    }
+
+    @Override
+    protected String describeInFlight() {
+        Ring ring = submittedOn;
+        return "user_data 0x" + Long.toHexString(userData)
+                + (ring == null ? ", never submitted" : " on " + ring.describe())
+                + (owner == null ? "" : "; " + owner.get());
     }
 
     /**

@@ -260,6 +260,11 @@ final class UringSocket extends NativeSocket {
         }
     }
 
+    /** The socket's read op; for tests. */
+    UringOp reader() {
+        return reader;
+    }
+
     /** The multishot receiver, or null in one-shot mode; for tests. */
     MultishotReceiver receiver() {
         return receiver;

@@ -51,6 +51,46 @@ class PendingOpTest {
     }
 
     @Test
+    void aCancelWhoseCompletionIsLongOverdueIsReportedOnceAndStillWaitedFor() throws Exception {
+        long saved = PendingOp.slowCancelNanos;
+        PendingOp.slowCancelNanos = TimeUnit.MILLISECONDS.toNanos(100);
+        try {
+            long before = Debug.slowCancels();
+            PendingOp op = new PendingOp() {
+                @Override
+                protected String describeInFlight() {
+                    return "(what the backend knows)";
+                }
+            };
+            AtomicInteger cancels = new AtomicInteger();
+            CountDownLatch armed = new CountDownLatch(1);
+            CompletableFuture<Wake> woke = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                op.arm();
+                armed.countDown();
+                // a 1 ms timeout whose cancel nothing answers
+                woke.complete(op.await(System.nanoTime() + 1_000_000, cancels::incrementAndGet));
+            });
+            armed.await();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Debug.slowCancels() == before && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(300); // three more report periods: still one report
+            assertThat(Debug.slowCancels() - before).as("reports").isEqualTo(1);
+            assertThat(Debug.lastSlowCancel()).contains("TIMED_OUT", "(what the backend knows)");
+            assertThat(woke).as("the waiter still waits for the completion").isNotDone();
+
+            op.complete(7);
+            assertThat(woke.get(10, TimeUnit.SECONDS)).isEqualTo(Wake.TIMED_OUT);
+            assertThat(op.value()).as("the late completion's result").isEqualTo(7);
+            assertThat(cancels.get()).isEqualTo(1);
+        } finally {
+            PendingOp.slowCancelNanos = saved;
+        }
+    }
+
+    @Test
     void secondCompletionIsRejectedLoudly() {
         PendingOp op = new PendingOp();
         op.arm();

@@ -378,6 +378,30 @@ class MultishotRecvTest {
         }
     }
 
+    @Test
+    void aReaderParkedInAOneShotRecvIsDescribedWithItsRingAndReceiver() throws Exception {
+        open(4, 64);
+        Hog hog = hogEveryBuffer(11);
+        NativeSocket[] p = pair();
+        CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return p[1].read(arena.allocate(16), 0);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+        awaitTrue("one-shot recv submitted", () -> receiver(p).oneShots() == 1);
+        String described = ((UringSocket) p[1]).reader().describeInFlight();
+        assertThat(described).contains("user_data 0x", "on io_uring[fd=", "receiver SINGLE",
+                "ring buffers exhausted: true", "1 one-shot recvs", "owner ");
+        p[0].writeFully(pattern(arena, 1, 0));
+        assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        hog.drain();
+        for (NativeSocket s : new NativeSocket[] {hog.ends[0], hog.ends[1], p[0], p[1]}) {
+            s.close();
+        }
+    }
+
     private static MultishotReceiver receiver(NativeSocket[] p) {
         return ((UringSocket) p[1]).receiver();
     }
