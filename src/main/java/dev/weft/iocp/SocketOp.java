@@ -31,6 +31,14 @@ final class SocketOp extends PendingOp implements Completion {
         fail(Errors.toSocketError(code, cancelRequested()), code);
     }
 
+    /** The socket and what the kernel has left in the OVERLAPPED so far (0x103: still pending). */
+    @Override
+    protected String describeInFlight() {
+        return "socket 0x" + Long.toHexString(socket)
+                + ", OVERLAPPED at 0x" + Long.toHexString(context.struct.address()) + " (slot " + context.slot + ")"
+                + ", status 0x" + Integer.toHexString(context.ntStatus());
+    }
+
     @Override
     public void abandon() {
         abandon(this);
