@@ -227,9 +227,7 @@ class MultishotRecvTest {
         other[0].writeFully(hello);
         readExactly(other[1], hello, 512);
         assertThat(((UringSocket) other[1]).receiver().arms()).isPositive();
-        for (NativeSocket s : new NativeSocket[] {hog.ends[0], hog.ends[1], other[0], other[1]}) {
-            s.close();
-        }
+        closeAll(hog.ends[0], hog.ends[1], other[0], other[1]);
     }
 
     /** Reads exactly {@code expected.byteSize()} bytes into a {@code byte[]} of {@code chunk}. */
@@ -320,9 +318,8 @@ class MultishotRecvTest {
         hog.drain();
         other[0].writeFully(hello);
         readExactlyIntoArray(other[1], hello, 512);
-        for (NativeSocket s : new NativeSocket[] {hog.ends[0], hog.ends[1], other[0], other[1]}) {
-            s.close(); // the close check (after each test) finds the bounce buffer freed
-        }
+        // the close check (after each test) finds the bounce buffer freed
+        closeAll(hog.ends[0], hog.ends[1], other[0], other[1]);
     }
 
     @Test
@@ -372,10 +369,7 @@ class MultishotRecvTest {
         assertThat(receiver(intoNative).arms() + receiver(intoHeap).arms())
                 .as("multishot recvs armed with the pool exhausted").isZero();
         hog.drain();
-        for (NativeSocket s : new NativeSocket[] {hog.ends[0], hog.ends[1], intoNative[0], intoNative[1],
-                intoHeap[0], intoHeap[1]}) {
-            s.close();
-        }
+        closeAll(hog.ends[0], hog.ends[1], intoNative[0], intoNative[1], intoHeap[0], intoHeap[1]);
     }
 
     @Test
@@ -397,7 +391,11 @@ class MultishotRecvTest {
         p[0].writeFully(pattern(arena, 1, 0));
         assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(1);
         hog.drain();
-        for (NativeSocket s : new NativeSocket[] {hog.ends[0], hog.ends[1], p[0], p[1]}) {
+        closeAll(hog.ends[0], hog.ends[1], p[0], p[1]);
+    }
+
+    private static void closeAll(NativeSocket... sockets) {
+        for (NativeSocket s : sockets) {
             s.close();
         }
     }
