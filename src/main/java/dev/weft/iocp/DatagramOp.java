@@ -55,6 +55,12 @@ final class DatagramOp extends PendingOp implements Completion {
         fail(Errors.toSocketError(code, cancelRequested()), code);
     }
 
+    /** The socket and what the kernel has left in the OVERLAPPED so far (0x103: still pending). */
+    @Override
+    protected String describeInFlight() {
+        return "datagram socket 0x" + Long.toHexString(socket) + ", " + context.describe();
+    }
+
     @Override
     public void abandon() {
         SocketOp.abandon(this);

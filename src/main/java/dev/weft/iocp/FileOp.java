@@ -33,6 +33,12 @@ final class FileOp extends PendingOp implements Completion {
         }
     }
 
+    /** What the kernel has left in the OVERLAPPED so far (0x103: still pending). */
+    @Override
+    protected String describeInFlight() {
+        return "file op, " + context.describe();
+    }
+
     @Override
     public void abandon() {
         if (!isInFlight()) {

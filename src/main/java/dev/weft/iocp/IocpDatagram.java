@@ -61,6 +61,11 @@ final class IocpDatagram extends NativeDatagram {
                 new DatagramOp(socket, table, false));
     }
 
+    /** The receive op, for the tests of what an overdue receive reports. */
+    DatagramOp receiver() {
+        return receiver;
+    }
+
     @Override
     protected void startReceive(PendingOp op, MemorySegment dst) {
         DatagramOp o = (DatagramOp) op;

@@ -103,6 +103,15 @@ final class OpContext {
         return (int) Overlapped.Internal(overlapped);
     }
 
+    /**
+     * Where this context lives and what the kernel has left in it so far, for the report of an
+     * op whose completion is long overdue (status 0x103, STATUS_PENDING: the kernel still owns it).
+     */
+    String describe() {
+        return "OVERLAPPED at 0x" + Long.toHexString(struct.address()) + " (slot " + slot + ")"
+                + ", status 0x" + Integer.toHexString(ntStatus());
+    }
+
     /** Bytes reported by a call that completed at once (not through the port). */
     int immediateBytes() {
         return bytes.get(ValueLayout.JAVA_INT, 0);

@@ -34,9 +34,7 @@ final class SocketOp extends PendingOp implements Completion {
     /** The socket and what the kernel has left in the OVERLAPPED so far (0x103: still pending). */
     @Override
     protected String describeInFlight() {
-        return "socket 0x" + Long.toHexString(socket)
-                + ", OVERLAPPED at 0x" + Long.toHexString(context.struct.address()) + " (slot " + context.slot + ")"
-                + ", status 0x" + Integer.toHexString(context.ntStatus());
+        return "socket 0x" + Long.toHexString(socket) + ", " + context.describe();
     }
 
     @Override

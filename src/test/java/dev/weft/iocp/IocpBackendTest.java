@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.core.BackendConfig;
+import dev.weft.core.NativeDatagram;
 import dev.weft.core.NativeListener;
 import dev.weft.core.NativeSocket;
 import dev.weft.core.SocketOptionKind;
@@ -412,6 +413,23 @@ class IocpBackendTest {
      * with 0 bytes, for the JDK's own sockets too, so under Wine the read side cannot tell and
      * the test proves the reset on the write side, where Wine does report it.
      */
+    @Test
+    void aParkedDatagramReceiveIsDescribedWithItsSocketAndPendingOverlapped() throws Exception {
+        IocpBackend backend = backend(false, 2);
+        NativeDatagram datagram = backend.openDatagram(new InetSocketAddress(LOOPBACK, 0));
+        toClose.add(datagram::close);
+        Future<NativeDatagram.Received> received = async(() -> datagram.receive(arena.allocate(64), 0));
+        DatagramOp op = ((IocpDatagram) datagram).receiver();
+        // 0x103 is STATUS_PENDING: the kernel owns the OVERLAPPED the report points at
+        awaitTrue("the receive pending in the kernel",
+                () -> op.isInFlight() && op.describeInFlight().endsWith("status 0x103"));
+        String described = op.describeInFlight();
+        assertTrue(described.startsWith("datagram socket 0x") && described.contains("OVERLAPPED at 0x")
+                && described.contains("(slot "), described);
+        datagram.close();
+        assertThrows(IOException.class, () -> get(received));
+    }
+
     @Test
     void peerResetIsAnErrorNotEndOfStream() throws Exception {
         IocpBackend backend = backend(true, 2);
