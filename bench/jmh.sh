@@ -33,11 +33,7 @@ elif [ -n "$(find src/main native-bindings benchmarks/src pom.xml benchmarks/pom
     stale=yes
 fi
 if [ -n "$stale" ]; then
-    command -v mvn >/dev/null || { echo "error: Maven (mvn) is needed to build: apt-get install maven" >&2; exit 1; }
-    echo "building weft (mvn install, into ~/.m2) and $JAR ..." >&2
-    # Maven runs on JDK 25: packaging weft's modular jar needs a jar tool that reads Java 25 classes.
-    JAVA_HOME="$JAVA_HOME_25" mvn -q install -DskipTests >&2
-    JAVA_HOME="$JAVA_HOME_25" mvn -q -f benchmarks/pom.xml package -DskipTests >&2
+    build_benchmarks
 fi
 
 mkdir -p "$(dirname "$OUT")"

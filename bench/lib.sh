@@ -28,6 +28,24 @@ build_if_needed() {
     mvn -q -DskipTests test-compile >&2
 }
 
+# Builds benchmarks/ (the Netty peers and JMH) with weft installed into ~/.m2 first, which it
+# depends on. Maven itself runs on JDK 25 for it: packaging weft's modular jar calls the running
+# JDK's jar tool, which must read Java 25 class files. Returns non-zero if either build fails.
+build_benchmarks() {
+    local home
+    home=$(find_jdk25) || return 1
+    command -v mvn >/dev/null || { echo "error: Maven (mvn) is needed to build: apt-get install maven" >&2; return 1; }
+    echo "building weft (mvn install, into ~/.m2) and benchmarks/ (Netty + JMH) ..." >&2
+    { JAVA_HOME="$home" mvn -q install -DskipTests \
+      && JAVA_HOME="$home" mvn -q -f benchmarks/pom.xml package -DskipTests; } >&2
+}
+
+# The Netty peers, built if SERVERS (the argument) names one and benchmarks/ was not built yet.
+build_netty_if_named() {
+    [[ " $1 " == *" netty-"* ]] && [ ! -f benchmarks/target/benchmarks.jar ] || return 0
+    build_benchmarks
+}
+
 # Alternative weft builds for A/B runs: SERVER_CP[NAME]=CLASSPATH makes NAME an EchoServer run on
 # that classpath. SERVER_FLAGS[NAME] adds JVM flags to the server NAME, any of them (see bench/quick.sh).
 declare -gA SERVER_CP=() SERVER_FLAGS=()

@@ -38,9 +38,7 @@ perf record -q -o /dev/null -- true >/dev/null 2>&1 \
 JAVA=$(find_jdk25)/bin/java
 build_if_needed
 build_pingpong
-if [[ " $SERVERS " == *" netty-"* ]] && [ ! -f benchmarks/target/benchmarks.jar ]; then
-    (cd benchmarks && mvn -q -DskipTests package)
-fi
+build_netty_if_named "$SERVERS" || { echo "error: benchmarks/ (the Netty peers) did not build" >&2; exit 1; }
 mkdir -p "$RAW"
 for server in $SERVERS; do   # this report's own rounds only: not those of CONFIG-TAG reports
     rm -f "$RAW/profile-$NAME-$server-"[0-9]*

@@ -54,19 +54,13 @@ build_if_needed
 build_pingpong
 
 # Netty peers come from the separate benchmarks/ build, which needs weft installed in ~/.m2.
-if [[ "$SERVERS $IDLE_SERVERS $SYSCALL_SERVERS $MEMORY_SERVERS" == *netty* ]] && [ ! -f benchmarks/target/benchmarks.jar ]; then
-    echo "building benchmarks/ (Netty + JMH) ..."
-    # Maven itself runs on JDK 25 here: packaging a modular jar calls the running JDK's jar tool,
-    # which must read Java 25 class files.
-    if ! { JAVA_HOME="$JAVA_HOME_25" mvn -q install -DskipTests \
-           && JAVA_HOME="$JAVA_HOME_25" mvn -q -f benchmarks/pom.xml package -DskipTests; } >&2; then
-        echo "warning: benchmarks/ did not build; running without the Netty peers" >&2
-        without_netty() { tr ' ' '\n' <<<"$1" | grep -v netty | xargs; }
-        SERVERS=$(without_netty "$SERVERS")
-        IDLE_SERVERS=$(without_netty "$IDLE_SERVERS")
-        SYSCALL_SERVERS=$(without_netty "$SYSCALL_SERVERS")
-        MEMORY_SERVERS=$(without_netty "$MEMORY_SERVERS")
-    fi
+if ! build_netty_if_named "$SERVERS $IDLE_SERVERS $SYSCALL_SERVERS $MEMORY_SERVERS"; then
+    echo "warning: benchmarks/ did not build; running without the Netty peers" >&2
+    without_netty() { tr ' ' '\n' <<<"$1" | grep -v netty | xargs; }
+    SERVERS=$(without_netty "$SERVERS")
+    IDLE_SERVERS=$(without_netty "$IDLE_SERVERS")
+    SYSCALL_SERVERS=$(without_netty "$SYSCALL_SERVERS")
+    MEMORY_SERVERS=$(without_netty "$MEMORY_SERVERS")
 fi
 # strace is needed for the per-syscall table; the others only for the parts that use them.
 tools="strace gnuplot"

@@ -29,6 +29,7 @@ command -v nstat >/dev/null && command -v ss >/dev/null || { echo "error: ss and
 JAVA=$(find_jdk25)/bin/java
 build_if_needed
 build_pingpong
+build_netty_if_named "$SERVERS" || { echo "error: benchmarks/ (the Netty peers) did not build" >&2; exit 1; }
 conns=${CONFIG%x*}
 size=${CONFIG#*x}
 log=$(mktemp -d)
