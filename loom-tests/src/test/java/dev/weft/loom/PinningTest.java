@@ -53,7 +53,8 @@ class PinningTest {
                 continue;
             }
             pinnedEvents++;
-            if (event.getStackTrace() == null || isJdkClassInitialization(event) || isJfrCommit(event)) {
+            if (event.getStackTrace() == null || isJdkClassInitialization(event) || isJfrCommit(event)
+                    || isMethodHandleCustomization(event)) {
                 continue;
             }
             for (RecordedFrame frame : event.getStackTrace().getFrames()) {
@@ -100,6 +101,22 @@ class PinningTest {
         return String.valueOf(event.getString("pinnedReason")).equals("Freeze or preempt failed (2)")
                 && top.getMethod().getName().equals("commit")
                 && top.getMethod().getType().getName().startsWith("dev.weft.jfr.");
+    }
+
+    /**
+     * A method handle invoked often enough is rewritten by the JDK for that handle alone
+     * ({@code MethodHandle.customize}), once, on the thread that crosses the threshold. A lock
+     * that rewrite waits for (seen: the {@code ReferenceQueue} of {@code MethodType}'s intern
+     * table) was waited for pinned, with the freeze result 2, the JDK's "critical section",
+     * which only JDK-internal code can enter (a native frame is 3, a monitor 4). The handle was
+     * one of weft's downcalls (getpeername, for a JFR read event), but what holds the carrier is
+     * the JDK's one-time rewrite, not a weft code path that runs again. Seen once in CI.
+     */
+    private static boolean isMethodHandleCustomization(RecordedEvent event) {
+        return String.valueOf(event.getString("pinnedReason")).equals("Freeze or preempt failed (2)")
+                && event.getStackTrace().getFrames().stream()
+                        .anyMatch(f -> f.getMethod().getType().getName().equals("java.lang.invoke.MethodHandle")
+                                && f.getMethod().getName().equals("customize"));
     }
 
     /** The pinned reason and stack, so a failure says where the carrier was held. */
