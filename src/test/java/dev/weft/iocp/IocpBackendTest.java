@@ -407,12 +407,6 @@ class IocpBackendTest {
         assertThrows(IOException.class, () -> backend.openStream(listener.localAddress()));
     }
 
-    /**
-     * A reset must surface as "Connection reset", never as end of stream. Real Windows fails the
-     * pending WSARecv with WSAECONNRESET. Wine (8.0, Debian) instead completes it successfully
-     * with 0 bytes, for the JDK's own sockets too, so under Wine the read side cannot tell and
-     * the test proves the reset on the write side, where Wine does report it.
-     */
     @Test
     void aParkedDatagramReceiveIsDescribedWithItsSocketAndPendingOverlapped() throws Exception {
         IocpBackend backend = backend(false, 2);
@@ -430,6 +424,12 @@ class IocpBackendTest {
         assertThrows(IOException.class, () -> get(received));
     }
 
+    /**
+     * A reset must surface as "Connection reset", never as end of stream. Real Windows fails the
+     * pending WSARecv with WSAECONNRESET. Wine (8.0, Debian) instead completes it successfully
+     * with 0 bytes, for the JDK's own sockets too, so under Wine the read side cannot tell and
+     * the test proves the reset on the write side, where Wine does report it.
+     */
     @Test
     void peerResetIsAnErrorNotEndOfStream() throws Exception {
         IocpBackend backend = backend(true, 2);
