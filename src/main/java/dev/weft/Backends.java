@@ -30,6 +30,18 @@ final class Backends {
     }
 
     /**
+     * Completion threads (io_uring: rings) when the builder was not told: the
+     * {@code weft.completionThreads} property if set, else the backend's own default.
+     */
+    static int defaultCompletionThreads(String name) {
+        Integer set = Integer.getInteger("weft.completionThreads");
+        if (set != null) {
+            return Math.max(1, set);
+        }
+        return name.equals(IO_URING) ? IoUringBackend.defaultRings() : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
      * Opens the named backend.
      *
      * @throws IOException if the OS does not offer it (e.g. io_uring disabled by the kernel)

@@ -233,9 +233,10 @@ public final class WeftRuntime implements AutoCloseable {
     /** Settings for {@link WeftRuntime#open()}. */
     public static final class Builder {
         private String backend = Backends.defaultName();
-        private int completionThreads = BackendConfig.defaults().completionThreads();
-        private int queueDepth = BackendConfig.defaults().queueDepth();
-        private int acceptsPosted = BackendConfig.defaults().acceptsPosted();
+        /** 0 until {@link #completionThreads} is called: then the backend's default applies. */
+        private int completionThreads;
+        private int queueDepth = BackendConfig.DEFAULT_QUEUE_DEPTH;
+        private int acceptsPosted = BackendConfig.DEFAULT_ACCEPTS_POSTED;
 
         private Builder() {
         }
@@ -246,7 +247,11 @@ public final class WeftRuntime implements AutoCloseable {
             return this;
         }
 
-        /** Threads that dequeue completions; io_uring: rings (default: one per CPU). */
+        /**
+         * Threads that dequeue completions; io_uring: rings. Default: {@code -Dweft.completionThreads}
+         * if set, else on IOCP one per CPU and on io_uring one per two carriers of the virtual-thread
+         * scheduler (at least one), as many as may wait in the kernel for completions at once.
+         */
         public Builder completionThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("completionThreads must be at least 1: " + threads);
@@ -275,7 +280,8 @@ public final class WeftRuntime implements AutoCloseable {
 
         public WeftRuntime open() throws IOException {
             FailurePathClasses.loadAll(); // before any descriptor can run out
-            var config = new BackendConfig(completionThreads, queueDepth, acceptsPosted);
+            int threads = completionThreads > 0 ? completionThreads : Backends.defaultCompletionThreads(backend);
+            var config = new BackendConfig(threads, queueDepth, acceptsPosted);
             return new WeftRuntime(Backends.open(backend, config));
         }
     }

@@ -9,6 +9,11 @@ package dev.weft.core;
  * @param acceptsPosted     accepts kept posted per listener
  */
 public record BackendConfig(int completionThreads, int queueDepth, int acceptsPosted) {
+    /** Queue entries when the user names none. */
+    public static final int DEFAULT_QUEUE_DEPTH = 4096;
+    /** Accepts posted per listener when the user names none. */
+    public static final int DEFAULT_ACCEPTS_POSTED = 8;
+
     public BackendConfig {
         if (completionThreads < 1) {
             throw new IllegalArgumentException("completionThreads must be at least 1: " + completionThreads);
@@ -21,9 +26,4 @@ public record BackendConfig(int completionThreads, int queueDepth, int acceptsPo
         }
     }
 
-    public static BackendConfig defaults() {
-        // One completion thread (io_uring: ring) per CPU unless -Dweft.completionThreads says otherwise.
-        int threads = Integer.getInteger("weft.completionThreads", Runtime.getRuntime().availableProcessors());
-        return new BackendConfig(Math.max(1, threads), 4096, 8);
-    }
 }

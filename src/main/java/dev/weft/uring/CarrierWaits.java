@@ -17,7 +17,12 @@ final class CarrierWaits {
     private final AtomicInteger free;
 
     CarrierWaits(int carriers) {
-        this.free = new AtomicInteger(Math.max(0, carriers / 2));
+        this.free = new AtomicInteger(allowed(carriers));
+    }
+
+    /** How many of {@code carriers} may wait at once: half of them, none when there is one. */
+    static int allowed(int carriers) {
+        return Math.max(0, carriers / 2);
     }
 
     /** Takes a wait if one is free; give it back with {@link #giveBack}. */

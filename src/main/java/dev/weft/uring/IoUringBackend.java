@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The Linux backend: sockets whose accept, connect, recv and send are io_uring operations.
  *
- * <p>Threads and rings: {@link BackendConfig#completionThreads()} rings (by default one per
- * CPU). Each has an owner, its {@link CompletionLoop} platform thread, which submits what must
+ * <p>Threads and rings: {@link BackendConfig#completionThreads()} rings (by default
+ * {@link #defaultRings()}: one per carrier that may wait in the kernel). Each has an owner, its {@link CompletionLoop} platform thread, which submits what must
  * outlive any carrier (connects, accepts, one-shot recvs, cancels, file operations) and sleeps in
  * the kernel while the ring is quiet; and a {@link CompletionReaper}, a virtual thread that reaps
  * while completions keep coming, waiting briefly for the next one on its carrier (see
@@ -92,6 +92,18 @@ public final class IoUringBackend implements Backend {
     private final CompletionLoop[] loops;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final int maxQueuedAccepts;
+
+    /**
+     * Rings when neither the builder nor {@code weft.completionThreads} says: as many as carriers
+     * that may wait in the kernel for completions at once ({@link CarrierWaits}: half the
+     * scheduler's carriers), at least one. With more rings than that, reapers that find their CQ
+     * empty compete for the waits, and one that gets none ends its turn: its ring's next
+     * completions take the longer way, through the owner thread's eventfd and a wake-up of the
+     * reaper (measured on 2 CPUs: README, "One ring or two").
+     */
+    public static int defaultRings() {
+        return Math.max(1, CarrierWaits.allowed(CarrierWaits.schedulerParallelism()));
+    }
 
     static boolean multishotRecvWanted(String setting, String kernelVersion) {
         if (setting != null && !setting.isBlank()) {

@@ -31,7 +31,9 @@ class IocpFileTest {
         }
         Files.write(path, bytes);
         int reads = 256;
-        try (IocpBackend backend = new IocpBackend(BackendConfig.defaults());
+        try (IocpBackend backend = new IocpBackend(new BackendConfig(
+                Runtime.getRuntime().availableProcessors(), BackendConfig.DEFAULT_QUEUE_DEPTH,
+                BackendConfig.DEFAULT_ACCEPTS_POSTED));
              Arena arena = Arena.ofConfined()) {
             NativeFile file = backend.openFile(path, new FileAccess(true, false, false, false, false, false));
             MemorySegment buffer = arena.allocate(4096);
