@@ -1,5 +1,5 @@
 set terminal pngcairo size 1000,560 font ',11' noenhanced
-set output '/tmp/bench-amd2/chart.png'
+set output 'bench/results/chart.png'
 set title 'Echo ping-pong throughput relative to JDK virtual-thread sockets (1.0 = JDK)'
 set style data histograms
 set style histogram clustered gap 1
@@ -10,4 +10,4 @@ set ylabel 'throughput / JDK'
 set grid ytics
 set key top left
 set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 2 lc rgb '#444444'
-plot '/tmp/bench-amd2/chart.dat' using 2:xtic(1) title columnheader(2) , '' using 3:xtic(1) title columnheader(3) , '' using 4:xtic(1) title columnheader(4) , '' using 5:xtic(1) title columnheader(5)
+plot 'bench/results/chart.dat' using 2:xtic(1) title columnheader(2) , '' using 3:xtic(1) title columnheader(3) , '' using 4:xtic(1) title columnheader(4) , '' using 5:xtic(1) title columnheader(5)

@@ -25,5 +25,4 @@ public record BackendConfig(int completionThreads, int queueDepth, int acceptsPo
             throw new IllegalArgumentException("acceptsPosted must be at least 1: " + acceptsPosted);
         }
     }
-
 }

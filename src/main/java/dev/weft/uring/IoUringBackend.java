@@ -19,16 +19,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The Linux backend: sockets whose accept, connect, recv and send are io_uring operations.
  *
  * <p>Threads and rings: {@link BackendConfig#completionThreads()} rings (by default
- * {@link #defaultRings()}: one per carrier that may wait in the kernel). Each has an owner, its {@link CompletionLoop} platform thread, which submits what must
- * outlive any carrier (connects, accepts, one-shot recvs, cancels, file operations) and sleeps in
- * the kernel while the ring is quiet; and a {@link CompletionReaper}, a virtual thread that reaps
- * while completions keep coming, waiting briefly for the next one on its carrier (see
- * {@link Ring}). A recv, send or connect goes to the ring of
- * the CPU its thread runs on; the rings share one {@link OpTable}, so a CQE finds its op whichever
- * ring carried it (see {@link Rings}). A listener's multishot accept and a socket's multishot recv
- * stay on a home ring chosen round-robin. Each ring's CQ has room for {@code weft.uring.cqEntries}
- * CQEs (default {@value #DEFAULT_CQ_ENTRIES}): every parked read is a CQE to come, and CQEs beyond
- * that are kept by the kernel and moved in when the ring is reaped, never lost.
+ * {@link #defaultRings()}: one per carrier that may wait in the kernel). Each has an owner, its
+ * {@link CompletionLoop} platform thread, which submits what must outlive any carrier (connects,
+ * accepts, one-shot recvs, cancels, file operations) and sleeps in the kernel while the ring is
+ * quiet; and a {@link CompletionReaper}, a virtual thread that reaps while completions keep
+ * coming, waiting briefly for the next one on its carrier (see {@link Ring}). A recv, send or
+ * connect goes to the ring of the CPU its thread runs on (CPU number modulo rings); the rings
+ * share one {@link OpTable}, so a CQE finds its op whichever ring carried it (see {@link Rings}).
+ * A listener's multishot accept and a socket's multishot recv stay on a home ring chosen
+ * round-robin. Each ring's CQ has room for {@code weft.uring.cqEntries} CQEs (default
+ * {@value #DEFAULT_CQ_ENTRIES}): every parked read is a CQE to come, and CQEs beyond that are kept
+ * by the kernel and moved in when the ring is reaped, never lost.
  *
  * <p>Receiving: on Linux 6.0+ each socket keeps one multishot recv armed (submitted by the
  * carrier of the thread that arms it) that fills buffers the kernel picks from the ring's
@@ -99,7 +100,7 @@ public final class IoUringBackend implements Backend {
      * scheduler's carriers), at least one. With more rings than that, reapers that find their CQ
      * empty compete for the waits, and one that gets none ends its turn: its ring's next
      * completions take the longer way, through the owner thread's eventfd and a wake-up of the
-     * reaper (measured on 2 CPUs: README, "One ring or two").
+     * reaper (measured on 2 CPUs: README, "One ring per two carriers").
      */
     public static int defaultRings() {
         return Math.max(1, CarrierWaits.allowed(CarrierWaits.schedulerParallelism()));
