@@ -193,11 +193,24 @@ class RuntimeCloseRaceTest {
                 try {
                     open.add(new Socket(address.getAddress(), address.getPort()));
                 } catch (IOException refused) {
-                    Thread.yield(); // the listener is closed (or its backlog full): try again until told to stop
+                    // The listener is closed, or this process is out of descriptors: try again until
+                    // told to stop, after a pause. Not Thread.yield(): on one carrier, diallers that
+                    // only yield to each other keep the carrier's local queue full, and a thread
+                    // unparked from outside it (the ring's reaper, which the runtime's close waits
+                    // for) waited behind them for over ten minutes in a run with one carrier.
+                    pause();
                 }
             }
         } finally {
             closeAll(open);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
