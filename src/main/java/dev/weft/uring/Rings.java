@@ -11,8 +11,9 @@ import dev.weft.bindings.linux.LibC;
  * rings then never contend for one ring's kernel lock, and the completion work the kernel runs
  * on the submitting carrier concerns that carrier's own ring. The op table is shared, so a CQE
  * finds its op whichever ring it was submitted to; each op remembers that ring, because a cancel
- * only finds requests of its own ring. Work that stays armed for a socket's or listener's lifetime (multishot
- * accept and recv) uses the socket's home ring ({@link #next}), chosen round-robin.
+ * only finds requests of its own ring. Work that stays armed for a socket's or listener's
+ * lifetime (multishot accept and recv) uses the socket's home ring ({@link #next}), chosen
+ * round-robin.
  */
 final class Rings {
     private final Ring[] rings;
