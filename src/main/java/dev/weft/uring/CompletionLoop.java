@@ -1,6 +1,6 @@
 package dev.weft.uring;
 
-import java.util.concurrent.locks.LockSupport;
+import java.time.Duration;
 
 /**
  * The platform thread that owns one ring: it submits what other threads queue for it (see
@@ -25,11 +25,16 @@ final class CompletionLoop implements Runnable {
      * a fence against a lost wake-up, not a poll; an idle ring waits without a limit.
      */
     static final int RECHECK_MILLIS = 20;
+    /** How long a wait lasts while the runtime closes and this thread reaps too (see {@link #drain}). */
+    static final int DRAIN_POLL_MILLIS = 1;
+    /** How long the stop waits for the reaper to end (see {@link CompletionReaper#stop}). */
+    static final Duration REAPER_STOP_LIMIT = Duration.ofSeconds(1);
 
     private final Ring ring;
     private final Thread thread;
     private final CompletionReaper reaper;
     private volatile boolean stopping;
+    private volatile boolean draining;
 
     /** @param carrierWaitNanos see {@link CompletionReaper} */
     CompletionLoop(Ring ring, String name, long carrierWaitNanos) {
@@ -51,12 +56,21 @@ final class CompletionLoop implements Runnable {
             while (!ring.isBroken()) {
                 ring.takeOwnerWork();
                 if (stopping) {
-                    reaper.stop();
+                    reaper.stop(REAPER_STOP_LIMIT);
                     reapAll();
                     return;
                 }
                 if (ring.hasOwnerWork()) {
                     continue; // queued while working
+                }
+                if (draining) {
+                    // Reaps beside the reaper (one reap at a time: the ring sees to that), which
+                    // may hold the turn and have no carrier to use it. The doorbell may be off
+                    // meanwhile, so the wait is short; it lasts only as long as the close's wait.
+                    if (ring.tryReap() == 0) {
+                        ring.awaitWork(DRAIN_POLL_MILLIS);
+                    }
+                    continue;
                 }
                 // Read once: a turn that ends between two reads would have this thread skip the
                 // look at the CQ (still reaping) and then wait without a limit (no longer).
@@ -74,8 +88,6 @@ final class CompletionLoop implements Runnable {
                 woken = ring.awaitWork(reaping || woken ? RECHECK_MILLIS : -1);
             }
             // broken: logged by the ring; nothing can complete any more
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             ring.ownerStopped();
         }
@@ -87,10 +99,27 @@ final class CompletionLoop implements Runnable {
         }
     }
 
-    /** Takes what is queued for the owner, stops the reaper, reaps what is left, then ends the thread. */
-    void stop() throws InterruptedException {
+    /**
+     * The runtime is closing and waits for the final completions of what it cancelled: from now
+     * on this thread reaps too. The reaper is a virtual thread; while virtual threads that never
+     * park hold every carrier, it would not reap them, and the close would wait as long as they
+     * compute.
+     */
+    void drain() {
+        draining = true;
+        ring.wake();
+    }
+
+    /**
+     * Asks this thread to take what is queued for the owner, stop the reaper, reap what is left
+     * and end; {@link #awaitStopped} waits for that.
+     */
+    void requestStop() {
         stopping = true;
         ring.wake();
+    }
+
+    void awaitStopped() throws InterruptedException {
         thread.join();
     }
 }

@@ -1,5 +1,6 @@
 package dev.weft.uring;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -59,7 +60,13 @@ final class CompletionReaper {
     }
 
     void start() {
-        thread.start();
+        ring.reaperStarting();
+        try {
+            thread.start();
+        } catch (RuntimeException | Error e) {
+            ring.reaperEnded();
+            throw e;
+        }
     }
 
     /** True while this thread has the turn. */
@@ -75,14 +82,42 @@ final class CompletionReaper {
         }
     }
 
-    /** Ends the thread; the owner reaps what is left. */
-    void stop() throws InterruptedException {
+    /**
+     * Ends the thread; the owner reaps what is left. Waits at most {@code limit} for it to end:
+     * it needs a carrier to see the request, and virtual threads that never park may hold them
+     * all. Whether it has ended or not, the ring is safe to close: its memory is freed only when
+     * this thread has ended too (see {@link Ring#reaperStarting}).
+     */
+    void stop(Duration limit) {
         stopping = true;
         LockSupport.unpark(thread);
-        thread.join();
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (thread.isAlive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                thread.join(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                interrupted = true; // the wait is short and bounded: finish it, keep the status
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void run() {
+        try {
+            serveTurns();
+        } finally {
+            ring.reaperEnded();
+        }
+    }
+
+    private void serveTurns() {
         boolean inTurn = false;
         long turnStarted = 0;
         while (!stopping) {

@@ -243,14 +243,25 @@ public final class IoUringBackend implements Backend {
         closer.startDeferring();
         live.closeAll();
         closer.stopDeferring();
+        for (CompletionLoop loop : loops) {
+            loop.drain(); // the cancels' completions are reaped even with no carrier for a reaper
+        }
         boolean released = live.awaitReleased(RELEASE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 && awaitRecvsClosed(TimeUnit.SECONDS.toNanos(RELEASE_TIMEOUT_SECONDS));
         boolean interrupted = false;
         for (CompletionLoop loop : loops) {
-            try {
-                loop.stop();
-            } catch (InterruptedException e) {
-                interrupted = true;
+            loop.requestStop(); // all at once: each may wait a while for its reaper
+        }
+        for (CompletionLoop loop : loops) {
+            // Not cut short by an interrupt: the ring must not be freed under a loop still in it.
+            // The wait is bounded (the reaper's stop has a limit).
+            while (true) {
+                try {
+                    loop.awaitStopped();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
         if (released) {

@@ -58,6 +58,13 @@ final class Ring implements AutoCloseable {
     /** Multishot recvs of released sockets whose final CQE has not arrived yet. */
     private final AtomicInteger recvsClosing = new AtomicInteger();
     private volatile boolean closed;
+    /**
+     * Who may still touch the native memory: the backend until {@link #close}, and the reaper
+     * until it ends ({@link #reaperStarting}). The last one out frees it. The close does not wait
+     * for the reaper: it is a virtual thread, and while virtual threads that never park hold every
+     * carrier it may not run for as long as they compute.
+     */
+    private final AtomicInteger users = new AtomicInteger(1);
     private volatile boolean broken;
     private final Doorbell doorbell;
     /** The thread holding the reaping turn, or null. */
@@ -333,9 +340,23 @@ final class Ring implements AutoCloseable {
         }
     }
 
+    /** The reaper is about to start: the native memory stays until it has ended ({@link #reaperEnded}). */
+    void reaperStarting() {
+        users.incrementAndGet();
+    }
+
+    /** The reaper has ended: it touches the ring no more. */
+    void reaperEnded() {
+        if (users.decrementAndGet() == 0) {
+            free();
+        }
+    }
+
     /**
-     * Unmaps the rings and closes the descriptor; in-flight requests are cancelled by the kernel.
-     * Call once nothing is in flight and the completion loop has stopped.
+     * Closes the ring: from now on it reaps and waits for nothing. Unmaps the rings and closes the
+     * descriptor (in-flight requests are cancelled by the kernel) at once, or, if the reaper has
+     * not ended yet, when it ends. Call once nothing is in flight and the completion loop has
+     * stopped.
      */
     @Override
     public void close() {
@@ -343,6 +364,12 @@ final class Ring implements AutoCloseable {
             return;
         }
         closed = true;
+        if (users.decrementAndGet() == 0) {
+            free();
+        }
+    }
+
+    private void free() {
         while (!reaping.compareAndSet(false, true)) {
             Thread.onSpinWait(); // a reap that began before the flag was seen ends first
         }
