@@ -16,6 +16,8 @@ import java.time.Duration;
  *
  * <p>The turn to reap passes between the two without waking this thread when the reaper ends
  * it: the reaper turns the doorbell's signal back on and leaves; the next CQE then signals it.
+ * While the runtime closes, this thread reaps as well ({@link #drain}), so that a close never
+ * waits for a carrier for the reaper.
  *
  * <p>Never runs user code.
  */
