@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.TcpConnection;
 import dev.weft.TcpListener;
 import dev.weft.WeftRuntime;
+import dev.weft.loom.Carriers;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -48,12 +49,12 @@ class CloseWithBusyCarriersTest {
             TcpConnection served = listener.accept();
             echoOnce(client, served); // the ring has worked: its reaper has run, the receive is armed
 
-            int carriers = carriers();
+            int carriers = Carriers.count();
             CountDownLatch allComputing = new CountDownLatch(carriers);
             for (int i = 0; i < carriers; i++) {
                 computations.add(Thread.ofVirtual().name("computation-" + i).start(() -> {
                     allComputing.countDown();
-                    compute();
+                    Carriers.computeWhile(() -> computing);
                 }));
             }
             assertThat(allComputing.await(10, TimeUnit.SECONDS)).as("every carrier computing").isTrue();
@@ -95,22 +96,5 @@ class CloseWithBusyCarriersTest {
         buffer.flip();
         served.write(buffer);
         assertThat(in.readNBytes(3)).containsExactly(1, 2, 3);
-    }
-
-    /** The JDK's virtual-thread scheduler's carriers, read as the JDK reads them. */
-    private static int carriers() {
-        Integer set = Integer.getInteger("jdk.virtualThreadScheduler.parallelism");
-        return set != null && set > 0 ? set : Runtime.getRuntime().availableProcessors();
-    }
-
-    /** Never blocks, never yields: keeps its carrier until the test ends. */
-    private void compute() {
-        long x = 0;
-        while (computing) {
-            x += System.identityHashCode(x);
-        }
-        if (x == 42) {
-            System.out.print(""); // keeps the loop from being optimised away
-        }
     }
 }

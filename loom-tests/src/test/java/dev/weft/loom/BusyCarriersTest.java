@@ -67,8 +67,9 @@ class BusyCarriersTest {
             threads.add(Thread.ofPlatform().daemon().name("client-" + i)
                     .start(() -> pingPong(client, roundTrips)));
         }
-        for (int i = 0; i < carriers() - 1; i++) {
-            threads.add(Thread.ofVirtual().name("computation-" + i).start(this::compute));
+        for (int i = 0; i < Carriers.count() - 1; i++) {
+            threads.add(Thread.ofVirtual().name("computation-" + i)
+                    .start(() -> Carriers.computeWhile(() -> running)));
         }
         Thread.sleep(200);
 
@@ -88,26 +89,10 @@ class BusyCarriersTest {
         long echoedMeanwhile = roundTrips.get() - before;
 
         System.out.printf("[busy carriers] %d carriers, %d busy: worst wait of a new virtual thread %.1f ms;"
-                + " %d round trips in 100 ms%n", carriers(), carriers() - 1, worstNanos / 1e6, echoedMeanwhile);
+                + " %d round trips in 100 ms%n", Carriers.count(), Carriers.count() - 1, worstNanos / 1e6,
+                echoedMeanwhile);
         assertThat(worstNanos / 1_000_000).as("worst wait of a new virtual thread (ms)").isLessThan(LIMIT_MILLIS);
         assertThat(echoedMeanwhile).as("round trips while the other carriers compute").isPositive();
-    }
-
-    /** The JDK's virtual-thread scheduler's carriers, read as the JDK reads them. */
-    private static int carriers() {
-        Integer set = Integer.getInteger("jdk.virtualThreadScheduler.parallelism");
-        return set != null && set > 0 ? set : Runtime.getRuntime().availableProcessors();
-    }
-
-    /** Never blocks, never yields: keeps its carrier until the test ends. */
-    private void compute() {
-        long x = 0;
-        while (running) {
-            x += System.identityHashCode(x);
-        }
-        if (x == 42) {
-            System.out.print(""); // keeps the loop from being optimised away
-        }
     }
 
     private void acceptAndEcho(TcpListener listener) {
