@@ -1,5 +1,6 @@
 package dev.weft.uring;
 
+import dev.weft.core.CloseWait;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -91,22 +92,7 @@ final class CompletionReaper {
     void stop(Duration limit) {
         stopping = true;
         LockSupport.unpark(thread);
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (thread.isAlive()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            try {
-                thread.join(Duration.ofNanos(left));
-            } catch (InterruptedException e) {
-                interrupted = true; // the wait is short and bounded: finish it, keep the status
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        CloseWait.until(() -> !thread.isAlive(), limit.toNanos()); // an interrupt does not cut it short
     }
 
     private void run() {
