@@ -100,7 +100,7 @@ public final class IoUringBackend implements Backend {
      * scheduler's carriers), at least one. With more rings than that, reapers that find their CQ
      * empty compete for the waits, and one that gets none ends its turn: its ring's next
      * completions take the longer way, through the owner thread's eventfd and a wake-up of the
-     * reaper (measured on 2 CPUs: README, "One ring per two carriers").
+     * reaper (measured on 2 CPUs: bench/results/investigations.md, "One ring per two carriers").
      */
     public static int defaultRings() {
         return Math.max(1, CarrierWaits.allowed(CarrierWaits.schedulerParallelism()));
