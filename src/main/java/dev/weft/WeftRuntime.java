@@ -237,6 +237,7 @@ public final class WeftRuntime implements AutoCloseable {
         private int completionThreads;
         private int queueDepth = BackendConfig.DEFAULT_QUEUE_DEPTH;
         private int acceptsPosted = BackendConfig.DEFAULT_ACCEPTS_POSTED;
+        private Duration closeWait = BackendConfig.DEFAULT_CLOSE_WAIT;
 
         private Builder() {
         }
@@ -278,10 +279,30 @@ public final class WeftRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long {@link WeftRuntime#close()} waits for the calls in flight when it starts: it
+         * closes every socket, which wakes each thread blocked in a weft call with a {@link
+         * java.net.SocketException}, and a socket's native memory is freed only once every call
+         * on it has returned (the kernel, or the returning call, may still use it). A woken virtual
+         * thread needs a carrier to return; with every carrier busy it may not get one for a long
+         * time. Past this wait the close gives up on such calls: it returns and leaks the native
+         * memory instead of freeing it under them, and says so on standard error. Default 30 s.
+         *
+         * @throws IllegalArgumentException if {@code wait} is not positive
+         */
+        public Builder closeWait(Duration wait) {
+            Objects.requireNonNull(wait, "wait");
+            if (wait.isNegative() || wait.isZero()) {
+                throw new IllegalArgumentException("closeWait must be positive: " + wait);
+            }
+            this.closeWait = wait;
+            return this;
+        }
+
         public WeftRuntime open() throws IOException {
             FailurePathClasses.loadAll(); // before any descriptor can run out
             int threads = completionThreads > 0 ? completionThreads : Backends.defaultCompletionThreads(backend);
-            var config = new BackendConfig(threads, queueDepth, acceptsPosted);
+            var config = new BackendConfig(threads, queueDepth, acceptsPosted, closeWait);
             return new WeftRuntime(Backends.open(backend, config));
         }
     }

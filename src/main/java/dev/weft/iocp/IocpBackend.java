@@ -53,7 +53,6 @@ public final class IocpBackend implements Backend {
     public static final String SKIP_PROPERTY = "weft.iocp.skipCompletionPortOnSuccess";
     /** System property: "false" pins the read buffer while a read waits (no zero-byte receive first). */
     public static final String ZERO_BYTE_PROPERTY = "weft.iocp.zeroByteReceive";
-    private static final long RELEASE_TIMEOUT_SECONDS = 30;
     private static final long THREAD_STOP_TIMEOUT_MILLIS = 10_000;
     private static final int DEFAULT_BACKLOG = 50;
     /** GetQueuedCompletionStatusEx batch, at most; queueDepth may ask for less. */
@@ -357,8 +356,8 @@ public final class IocpBackend implements Backend {
     /**
      * Closes every socket and listener, waits until each has seen its last completion, then
      * stops the completion threads with one wake packet each, closes the port and cleans up
-     * Winsock. If a handle is still not released after {@value #RELEASE_TIMEOUT_SECONDS}s its
-     * native memory is deliberately leaked rather than freed under a pending operation.
+     * Winsock. If a handle is still not released after the config's {@code closeWait} its native
+     * memory is deliberately leaked rather than freed under a pending operation.
      */
     @Override
     public void close() {
@@ -367,7 +366,7 @@ public final class IocpBackend implements Backend {
         }
         live.closeAll();
         retries.shutdownNow();
-        boolean allReleased = live.awaitReleased(RELEASE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        boolean allReleased = live.awaitReleased(config.closeWait().toNanos(), TimeUnit.NANOSECONDS);
         boolean stopped = true;
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment state = CallState.allocate(temp);
@@ -389,7 +388,7 @@ public final class IocpBackend implements Backend {
             stopped = false;
         }
         // Handles born during the close may still hold op contexts: wait for those too.
-        if (allReleased && stopped && table.closeWhenUnused(TimeUnit.SECONDS.toMillis(RELEASE_TIMEOUT_SECONDS))) {
+        if (allReleased && stopped && table.closeWhenUnused(config.closeWait().toMillis())) {
             arena.close();
             live.accounting().freed(arenaBytes);
         }

@@ -61,9 +61,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * fails with an IOException when io_uring cannot be set up at all.
  */
 public final class IoUringBackend implements Backend {
-    /** How long {@link #close()} waits for closed sockets' last completions. */
-    private static final long RELEASE_TIMEOUT_SECONDS = 30;
-
     static final int DEFAULT_CQ_ENTRIES = 16384;
     static final int DEFAULT_RECV_BUFFERS = 8192;
     static final int DEFAULT_RECV_BUFFER_SIZE = 8192;
@@ -93,6 +90,8 @@ public final class IoUringBackend implements Backend {
     private final CompletionLoop[] loops;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final int maxQueuedAccepts;
+    /** How long {@link #close()} waits for the calls in flight to return (the config's closeWait). */
+    private final long closeWaitNanos;
 
     /**
      * Rings when neither the builder nor {@code weft.completionThreads} says: as many as carriers
@@ -134,6 +133,7 @@ public final class IoUringBackend implements Backend {
         // Multishot accept keeps one accept posted; acceptsPosted sizes the queue of accepted
         // connections allowed to wait for callers before accepting pauses.
         maxQueuedAccepts = Math.max(16, config.acceptsPosted() * 8);
+        closeWaitNanos = config.closeWait().toNanos();
         try {
             for (int i = 0; i < n; i++) {
                 rings[i] = Ring.open(config.queueDepth(), cqEntries, recvBuffers, recvBufferSize, ops,
@@ -246,8 +246,8 @@ public final class IoUringBackend implements Backend {
         for (CompletionLoop loop : loops) {
             loop.drain(); // the cancels' completions are reaped even with no carrier for a reaper
         }
-        boolean released = live.awaitReleased(RELEASE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                && awaitRecvsClosed(TimeUnit.SECONDS.toNanos(RELEASE_TIMEOUT_SECONDS));
+        boolean released = live.awaitReleased(closeWaitNanos, TimeUnit.NANOSECONDS)
+                && awaitRecvsClosed(closeWaitNanos);
         boolean interrupted = false;
         for (CompletionLoop loop : loops) {
             loop.requestStop(); // all at once: each may wait a while for its reaper

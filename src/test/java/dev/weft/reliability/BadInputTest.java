@@ -201,6 +201,11 @@ class BadInputTest {
                 "queueDepth must be at least 1: -1");
         rejects(() -> WeftRuntime.builder().acceptsPosted(0), IllegalArgumentException.class,
                 "acceptsPosted must be at least 1: 0");
+        rejects(() -> WeftRuntime.builder().closeWait(Duration.ZERO), IllegalArgumentException.class,
+                "closeWait must be positive: PT0S");
+        rejects(() -> WeftRuntime.builder().closeWait(Duration.ofMillis(-5)), IllegalArgumentException.class,
+                "closeWait must be positive: PT-0.005S");
+        rejects(() -> WeftRuntime.builder().closeWait(null), NullPointerException.class, "wait");
         rejects(() -> WeftRuntime.builder().backend("epoll").open(), IllegalArgumentException.class,
                 "unknown backend 'epoll': expected iocp or io_uring");
         String foreign = Streams.isWindows() ? "io_uring" : "iocp";
