@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -56,15 +55,7 @@ class CloseWithBlockedReaderTest {
             });
             awaitParked(reader);
 
-            int carriers = Carriers.count();
-            CountDownLatch allComputing = new CountDownLatch(carriers);
-            for (int i = 0; i < carriers; i++) {
-                computations.add(Thread.ofVirtual().name("computation-" + i).start(() -> {
-                    allComputing.countDown();
-                    Carriers.computeWhile(() -> computing);
-                }));
-            }
-            assertThat(allComputing.await(10, TimeUnit.SECONDS)).as("every carrier computing").isTrue();
+            computations.addAll(Carriers.occupyAll(() -> computing));
 
             long started = System.nanoTime();
             AtomicReference<Throwable> closeFailure = new AtomicReference<>();

@@ -13,8 +13,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,15 +47,7 @@ class CloseWithBusyCarriersTest {
             TcpConnection served = listener.accept();
             echoOnce(client, served); // the ring has worked: its reaper has run, the receive is armed
 
-            int carriers = Carriers.count();
-            CountDownLatch allComputing = new CountDownLatch(carriers);
-            for (int i = 0; i < carriers; i++) {
-                computations.add(Thread.ofVirtual().name("computation-" + i).start(() -> {
-                    allComputing.countDown();
-                    Carriers.computeWhile(() -> computing);
-                }));
-            }
-            assertThat(allComputing.await(10, TimeUnit.SECONDS)).as("every carrier computing").isTrue();
+            computations.addAll(Carriers.occupyAll(() -> computing));
 
             closer = Thread.ofPlatform().name("closer").start(() -> {
                 try {
@@ -67,8 +57,8 @@ class CloseWithBusyCarriersTest {
                 }
             });
             boolean closed = closer.join(Duration.ofSeconds(CLOSE_LIMIT_SECONDS));
-            assertThat(closed).as("close returned within %d s while %d computations held the %d carriers",
-                    CLOSE_LIMIT_SECONDS, carriers, carriers).isTrue();
+            assertThat(closed).as("close returned within %d s while %d computations held every carrier",
+                    CLOSE_LIMIT_SECONDS, computations.size()).isTrue();
             assertThat(closeFailure.get()).as("close failed").isNull();
             assertThat(listener.isClosed()).as("listener closed by the runtime's close").isTrue();
         } finally {
