@@ -391,6 +391,10 @@ public final class IocpBackend implements Backend {
         if (allReleased && stopped && table.closeWhenUnused(config.closeWait().toMillis())) {
             arena.close();
             live.accounting().freed(arenaBytes);
+        } else if (!allReleased) {
+            // As the io_uring backend says it: a call still in flight past closeWait.
+            System.err.println("weft: IOCP backend closed with " + live.count()
+                    + " handle(s) still waiting for completions; their memory is leaked");
         }
     }
 
