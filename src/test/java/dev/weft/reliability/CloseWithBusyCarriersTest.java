@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,6 +62,19 @@ class CloseWithBusyCarriersTest {
                     CLOSE_LIMIT_SECONDS, computations.size()).isTrue();
             assertThat(closeFailure.get()).as("close failed").isNull();
             assertThat(listener.isClosed()).as("listener closed by the runtime's close").isTrue();
+            assertThat(weft.stats().liveNativeBytes()).as("a ring left to its reaper, which has had no carrier")
+                    .isPositive();
+
+            computing = false;
+            for (Thread t : computations) {
+                t.join(10_000);
+            }
+            // The reaper frees its ring once it runs: nothing stays for the next test to count.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (weft.stats().liveNativeBytes() != 0 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(5);
+            }
+            assertThat(weft.stats().liveNativeBytes()).as("native bytes once the reapers have had a carrier").isZero();
         } finally {
             computing = false; // the carriers come back, so a close still waiting can finish
             for (Thread t : computations) {
