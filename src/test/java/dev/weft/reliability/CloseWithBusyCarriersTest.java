@@ -62,14 +62,16 @@ class CloseWithBusyCarriersTest {
                     CLOSE_LIMIT_SECONDS, computations.size()).isTrue();
             assertThat(closeFailure.get()).as("close failed").isNull();
             assertThat(listener.isClosed()).as("listener closed by the runtime's close").isTrue();
-            assertThat(weft.stats().liveNativeBytes()).as("a ring left to its reaper, which has had no carrier")
-                    .isPositive();
+            if (weft.backendName().equals("io_uring")) { // IOCP's completion threads are platform threads
+                assertThat(weft.stats().liveNativeBytes()).as("a ring left to its reaper, which has had no carrier")
+                        .isPositive();
+            }
 
             computing = false;
             for (Thread t : computations) {
                 t.join(10_000);
             }
-            // The reaper frees its ring once it runs: nothing stays for the next test to count.
+            // A reaper frees its ring once it runs: nothing stays for the next test to count.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (weft.stats().liveNativeBytes() != 0 && System.nanoTime() - deadline < 0) {
                 Thread.sleep(5);
