@@ -6,15 +6,14 @@ import dev.weft.TcpConnection;
 import dev.weft.TcpListener;
 import dev.weft.WeftRuntime;
 import dev.weft.WeftStats;
+import dev.weft.contract.Background;
 import dev.weft.loom.Carriers;
-import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,7 +52,7 @@ class CloseWithBlockedReaderTest {
                     readOutcome.set(e);
                 }
             });
-            awaitParked(reader);
+            Background.awaitParked(reader);
 
             computations.addAll(Carriers.occupyAll(() -> computing));
 
@@ -87,16 +86,6 @@ class CloseWithBlockedReaderTest {
                 t.join(10_000);
             }
             weft.close();
-        }
-    }
-
-    private static void awaitParked(Thread reader) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (reader.getState() != Thread.State.WAITING) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException("the reader did not block in read: " + reader.getState());
-            }
-            Thread.sleep(5);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.TcpConnection;
 import dev.weft.TcpListener;
 import dev.weft.WeftRuntime;
+import dev.weft.contract.Background;
 import dev.weft.loom.Carriers;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,11 +72,8 @@ class CloseWithBusyCarriersTest {
                 t.join(10_000);
             }
             // A reaper frees its ring once it runs: nothing stays for the next test to count.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (weft.stats().liveNativeBytes() != 0 && System.nanoTime() - deadline < 0) {
-                Thread.sleep(5);
-            }
-            assertThat(weft.stats().liveNativeBytes()).as("native bytes once the reapers have had a carrier").isZero();
+            Background.awaitTrue("no native bytes once the reapers have had a carrier",
+                    () -> weft.stats().liveNativeBytes() == 0);
         } finally {
             computing = false; // the carriers come back, so a close still waiting can finish
             for (Thread t : computations) {
